@@ -1,0 +1,21 @@
+"""Opening the database the app works on, with its reference data in place.
+
+Every entry point (the window, the command line, tests) opens databases through
+``open_app_database`` so that they all see the same thing.
+"""
+from __future__ import annotations
+
+import os
+
+from models.db import Database, open_database
+
+
+def open_app_database(target: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Database:
+    """Open ``target`` (a path or a SQLAlchemy URL; None for the default database in the
+    user's data folder), or the demo database when ``demo`` is true, creating and
+    upgrading it as needed, and make sure the reference data is loaded."""
+    if demo:
+        from services.demo import open_demo_database
+
+        return open_demo_database()
+    return open_database(target)
