@@ -1,0 +1,29 @@
+"""Shared fixtures. Every test runs with its own user data folder (TDKT_DATA_DIR) and,
+for GUI tests, the offscreen Qt platform."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from models.db import Database, open_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh user data folder, with Vietnamese characters in its path."""
+    path = tmp_path_factory.mktemp("dữ liệu") / "Thi đua Khen thưởng"
+    monkeypatch.setenv("TDKT_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """An empty, fully migrated SQLite database in a folder with a Vietnamese name."""
+    database = open_database(tmp_path / "Sở LĐTBXH" / "hồ sơ.db")
+    yield database
+    database.close()
