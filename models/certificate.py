@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, NFCString
@@ -15,7 +15,14 @@ class CertificateRecord(Base):
     """One printing of a certificate. A reprint points at the first printing and keeps its number."""
 
     __tablename__ = "certificate_record"
-    __table_args__ = (CheckConstraint(check_in("mode", CERTIFICATE_MODES), name="mode"),)
+    __table_args__ = (
+        CheckConstraint(check_in("mode", CERTIFICATE_MODES), name="mode"),
+        # A register number is given once; reprints share the number of their original.
+        Index(
+            "uq_certificate_record_register_no_original", "register_no", unique=True,
+            sqlite_where=text("reprint_of_id IS NULL"), postgresql_where=text("reprint_of_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_id: Mapped[int] = mapped_column(ForeignKey("award.id", ondelete="CASCADE"), index=True)

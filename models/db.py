@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,12 +121,28 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     return dest
 
 
+class NotAnAppDatabase(Exception):
+    """The file is a database, but not one of this app's: it is left untouched."""
+
+
+def _check_is_ours(engine: Engine) -> None:
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    if tables and "alembic_version" not in tables:
+        raise NotAnAppDatabase(
+            f"Tệp {engine.url.database} là cơ sở dữ liệu của chương trình khác (không có bảng phiên bản của "
+            "ứng dụng này), nên không được mở để tránh làm hỏng nó. Hãy chọn tệp .db do ứng dụng tạo ra, "
+            "hoặc một tên tệp mới để tạo CSDL trống."
+        )
+
+
 def upgrade(engine: Engine) -> Path | None:
     """Bring the schema to the newest migration.
 
     An existing SQLite database with an older schema is first copied to the
     backups folder; the copy's path is returned (None when nothing was copied).
     """
+    _check_is_ours(engine)
     current = current_revision(engine)
     head = head_revision()
     if current == head:

@@ -81,3 +81,23 @@ def test_a_deleted_database_is_created_again(tmp_path: Path) -> None:
         assert path.exists() and current_revision(database.engine) == head_revision()
     finally:
         database.close()
+
+
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import pytest
+
+    from models.db import NotAnAppDatabase
+
+    path = tmp_path / "của phần mềm khác.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE khach_hang (id INTEGER PRIMARY KEY, ten TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(NotAnAppDatabase, match="chương trình khác"):
+        open_database(path)
+    check = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    finally:
+        check.close()
+    assert tables == ["khach_hang"]

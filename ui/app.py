@@ -1,0 +1,85 @@
+"""Starting the application: the QApplication, its look, the database, the main window."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.db import Database
+from services.about import APP_TITLE, ORGANISATION, VERSION
+from services.app import open_app_database
+from ui.style import apply_style, icon
+
+log = logging.getLogger(__name__)
+
+_CONFIGURED = "tdktConfigured"
+
+
+def ensure_application() -> QApplication:
+    """The QApplication, created and set up on first call: name, locale, style, font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if not app.property(_CONFIGURED):
+        # Also when something else (a test runner) created the application.
+        app.setProperty(_CONFIGURED, True)
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        app.setApplicationName(APP_TITLE)
+        app.setApplicationDisplayName(APP_TITLE)
+        app.setApplicationVersion(VERSION)
+        app.setOrganizationName(ORGANISATION)
+        app.setWindowIcon(icon("app"))
+        apply_style(app)
+    return app
+
+
+def open_database_from_args(args: argparse.Namespace) -> Database:
+    return open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False))
+
+
+def database_error_message(args: argparse.Namespace, exc: BaseException) -> tuple[str, str]:
+    """(what happened, what to do) when the database given on the command line fails to open."""
+    if getattr(args, "demo", False):
+        what = "Không mở được cơ sở dữ liệu mẫu."
+    elif getattr(args, "db", None):
+        what = f"Không mở được cơ sở dữ liệu “{args.db}”."
+    else:
+        what = "Không mở được cơ sở dữ liệu mặc định trong thư mục dữ liệu của phần mềm."
+    advice = (f"Nguyên nhân: {str(exc).strip() or type(exc).__name__}\n\n"
+              "Hãy kiểm tra đường dẫn, quyền đọc, ghi thư mục và tệp không bị phần mềm khác khóa, "
+              "rồi mở lại phần mềm (có thể chỉ định tệp khác bằng tùy chọn --db).")
+    return what, advice
+
+
+def run(args: argparse.Namespace) -> int:
+    """Show the main window on the database chosen by ``--db``/``--demo``; the exit status."""
+    app = ensure_application()
+    try:
+        database = open_database_from_args(args)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
+        log.exception("Không mở được cơ sở dữ liệu")
+        what, advice = database_error_message(args, exc)
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE, what)
+        box.setInformativeText(advice)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.button(QMessageBox.StandardButton.Ok).setText("Đóng")
+        box.exec()
+        return 1
+
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.worker import thread_pool
+
+    context = AppContext(database)
+    window = MainWindow(context)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        # Let a query still running on a worker thread end before its engine goes.
+        thread_pool().waitForDone(10_000)
+        context.close()
