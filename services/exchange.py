@@ -736,7 +736,7 @@ def import_exchange(session: Session, doc: Any, *, today: date | None = None) ->
     added["units"], changed["units"] = len(new_units), n_changed
 
     # People, and their unit history.
-    cols = ("full_name", "gender", "birth_date", "unit_id", "position", "joined", "left_on")
+    cols = ("full_name", "gender", "birth_date", "unit_id", "position", "joined", "left_on", "active")
     stored_people = {row[1]: dict(zip(("id", "code", *cols), row)) for row in session.execute(
         select(Person.id, Person.code, *(getattr(Person, c) for c in cols))).all()}
 
@@ -746,6 +746,8 @@ def import_exchange(session: Session, doc: Any, *, today: date | None = None) ->
             values["position"] = r["position"] or ""
         if "left" in r:
             values["left_on"] = r["left"]
+            # Still working here unless the leaving date has come.
+            values["active"] = r["left"] is None or r["left"] > today
         if "unit" in r:
             values["unit_id"] = unit_id[r["unit"]]
         return values

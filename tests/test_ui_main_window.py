@@ -96,7 +96,7 @@ class Probe(QWidget):
 
 @pytest.fixture
 def extra_pages(monkeypatch):
-    pages = PAGES + [PageSpec("probe", "Trang thử", "SP_FileIcon", Probe),
+    pages = PAGES[:1] + [PageSpec("probe", "Trang thử", "SP_FileIcon", Probe),
                      PageSpec("probe2", "Trang thử 2", "SP_DirIcon", Probe)]
     monkeypatch.setattr(main_window_module, "PAGES", pages)
     return pages
