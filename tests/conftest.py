@@ -21,9 +21,27 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return path
 
 
+# --- PostgreSQL runs (issue 8): with TDKT_TEST_PG_URL set, `db` is that PostgreSQL
+# database, emptied before each test; CI runs the data-layer and rules tests this way too.
+PG_URL = os.environ.get("TDKT_TEST_PG_URL", "")
+
+
+def _fresh_postgresql(url: str) -> Database:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return open_database(url)
+# --- end of PostgreSQL runs ---
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    """An empty, fully migrated SQLite database in a folder with a Vietnamese name."""
-    database = open_database(tmp_path / "Sở LĐTBXH" / "hồ sơ.db")
+    """An empty, fully migrated SQLite database in a folder with a Vietnamese name
+    (or the PostgreSQL database of TDKT_TEST_PG_URL, emptied, when that is set)."""
+    database = _fresh_postgresql(PG_URL) if PG_URL else open_database(tmp_path / "Sở LĐTBXH" / "hồ sơ.db")
     yield database
     database.close()

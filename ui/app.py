@@ -58,6 +58,11 @@ def database_error_message(args: argparse.Namespace, exc: BaseException) -> tupl
 def run(args: argparse.Namespace) -> int:
     """Show the main window on the database chosen by ``--db``/``--demo``; the exit status."""
     app = ensure_application()
+    # --- issue 8: unexpected errors go to the log and a Vietnamese dialog (ui/error_dialog.py) ---
+    from ui.error_dialog import install_excepthook
+
+    install_excepthook()
+    # --- end ---
     try:
         database = open_database_from_args(args)
     except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
@@ -74,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
     from ui.main_window import MainWindow
     from ui.worker import thread_pool
 
+    # --- issue 8: first-run wizard, sign-in, daily backup (ui/first_run.py, ui/sign_in.py) ---
+    database = _first_run_and_sign_in(args, database)
+    if database is None:
+        return 0
+    # --- end ---
     context = AppContext(database)
     window = MainWindow(context)
     window.show()
@@ -82,4 +92,42 @@ def run(args: argparse.Namespace) -> int:
     finally:
         # Let a query still running on a worker thread end before its engine goes.
         thread_pool().waitForDone(10_000)
+        # --- issue 8: automatic backup on close ---
+        _backup_quietly(context.database, on_close=True)
+        # --- end ---
         context.close()
+
+
+# --- issue 8: start-up and close-down steps -----------------------------------------------
+
+
+def _first_run_and_sign_in(args: argparse.Namespace, database: Database) -> Database | None:
+    """The wizard for a new default database, sign-in when accounts exist, today's backup.
+    None when the user gave up signing in (the app then ends)."""
+    from ui.first_run import needs_first_run, run_first_run
+    from ui.sign_in import sign_in_if_needed
+
+    if not getattr(args, "db", None) and not getattr(args, "demo", False) and needs_first_run(database):
+        chosen = run_first_run(database)
+        if chosen is not database:
+            database.close()
+            database = chosen
+    if not sign_in_if_needed(database):
+        database.close()
+        return None
+    _backup_quietly(database, on_close=False)
+    return database
+
+
+def _backup_quietly(database: Database, *, on_close: bool) -> None:
+    """Automatic backups never stop the app: a failure is logged (the next one will retry)."""
+    from services import backup
+
+    try:
+        if on_close:
+            backup.auto_backup(database, backup.KIND_ON_CLOSE)
+        else:
+            backup.daily_backup(database)
+    except Exception:  # noqa: BLE001 - logged; the user's work is unaffected
+        log.exception("Sao lưu tự động không thành công")
+# --- end of issue 8 ------------------------------------------------------------------------
