@@ -1,15 +1,18 @@
 """Quản lý Thi đua - Khen thưởng: start the window, or run a command (``python main.py --help``)."""
 from __future__ import annotations
 
-import logging
 import sys
 
 from services.cli import build_parser, configure_stdio
+from services.errors import setup_console_logging, setup_logging
 
 
 def main(argv: list[str] | None = None) -> int:
     configure_stdio()
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # Warnings and errors on the console; everything from INFO up in the log file of the
+    # user's data folder (services/errors.py).
+    setup_console_logging()
+    setup_logging()
     # Commands that need Qt widgets are registered from ui/ (which imports Qt lazily).
     from ui.commands import register as register_ui_commands
 

@@ -14,11 +14,10 @@ def open_app_database(target: str | os.PathLike[str] | None = None, *, demo: boo
     """Open ``target`` (a path or a SQLAlchemy URL; None for the default database in the
     user's data folder), or the demo database when ``demo`` is true, creating and
     upgrading it as needed, and make sure the reference data is loaded."""
-    # --- SQLite on a network folder is refused (services/storage_check.py) ---
+    # SQLite on a network folder is refused (services/storage_check.py).
     from services.storage_check import check_target
 
     check_target(target, demo=demo)
-    # --- end of network folder check ---
     if demo:
         from services.demo import open_demo_database
 

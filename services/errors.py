@@ -67,6 +67,29 @@ def setup_logging(level: int = logging.INFO) -> Path:
     return path
 
 
+class _ConsoleHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced, e.g. by tests)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def setup_console_logging(level: int = logging.WARNING) -> None:
+    """Warnings and errors on the console as well (once per process)."""
+    root = logging.getLogger()
+    if any(isinstance(h, _ConsoleHandler) for h in root.handlers):
+        return
+    handler = _ConsoleHandler()
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 

@@ -21,7 +21,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return path
 
 
-# --- PostgreSQL runs (issue 8): with TDKT_TEST_PG_URL set, `db` is that PostgreSQL
+# PostgreSQL runs: with TDKT_TEST_PG_URL set, `db` is that PostgreSQL
 # database, emptied before each test; CI runs the data-layer and rules tests this way too.
 PG_URL = os.environ.get("TDKT_TEST_PG_URL", "")
 
@@ -35,7 +35,6 @@ def _fresh_postgresql(url: str) -> Database:
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return open_database(url)
-# --- end of PostgreSQL runs ---
 
 
 @pytest.fixture

@@ -58,11 +58,10 @@ def database_error_message(args: argparse.Namespace, exc: BaseException) -> tupl
 def run(args: argparse.Namespace) -> int:
     """Show the main window on the database chosen by ``--db``/``--demo``; the exit status."""
     app = ensure_application()
-    # --- issue 8: unexpected errors go to the log and a Vietnamese dialog (ui/error_dialog.py) ---
+    # Unexpected errors go to the log and a Vietnamese dialog (ui/error_dialog.py).
     from ui.error_dialog import install_excepthook
 
     install_excepthook()
-    # --- end ---
     try:
         database = open_database_from_args(args)
     except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
@@ -79,11 +78,10 @@ def run(args: argparse.Namespace) -> int:
     from ui.main_window import MainWindow
     from ui.worker import thread_pool
 
-    # --- issue 8: first-run wizard, sign-in, daily backup (ui/first_run.py, ui/sign_in.py) ---
+    # First-run wizard, sign-in, daily backup (ui/first_run.py, ui/sign_in.py).
     database = _first_run_and_sign_in(args, database)
     if database is None:
         return 0
-    # --- end ---
     context = AppContext(database)
     window = MainWindow(context)
     window.show()
@@ -92,13 +90,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         # Let a query still running on a worker thread end before its engine goes.
         thread_pool().waitForDone(10_000)
-        # --- issue 8: automatic backup on close ---
+        # Automatic backup on close.
         _backup_quietly(context.database, on_close=True)
-        # --- end ---
         context.close()
 
 
-# --- issue 8: start-up and close-down steps -----------------------------------------------
+# Start-up and close-down steps.
 
 
 def _first_run_and_sign_in(args: argparse.Namespace, database: Database) -> Database | None:
@@ -130,4 +127,3 @@ def _backup_quietly(database: Database, *, on_close: bool) -> None:
             backup.daily_backup(database)
     except Exception:  # noqa: BLE001 - logged; the user's work is unaffected
         log.exception("Sao lưu tự động không thành công")
-# --- end of issue 8 ------------------------------------------------------------------------
