@@ -59,6 +59,42 @@ def _audit(context: AppContext) -> QWidget:
     return AuditPage(context)
 
 
+def _evaluations(context: AppContext) -> QWidget:
+    from ui.pages.evaluations import EvaluationsPage
+
+    return EvaluationsPage(context)
+
+
+def _initiatives(context: AppContext) -> QWidget:
+    from ui.pages.initiatives import InitiativesPage
+
+    return InitiativesPage(context)
+
+
+def _plan(context: AppContext) -> QWidget:
+    from ui.pages.plan import PlanPage
+
+    return PlanPage(context)
+
+
+def _settings(context: AppContext) -> QWidget:
+    from ui.pages.settings import SettingsPage
+
+    return SettingsPage(context)
+
+
+def _certificates(context: AppContext) -> QWidget:
+    from ui.pages.certificates import CertificatesPage
+
+    return CertificatesPage(context)
+
+
+def _certificate_register(context: AppContext) -> QWidget:
+    from ui.pages.certificate_register import CertificateRegisterPage
+
+    return CertificateRegisterPage(context)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("overview", "Tổng quan", "overview", _overview,
              "Số liệu chính của năm: đơn vị, cán bộ, kết quả bình xét, sáng kiến, khen thưởng và kế hoạch thi đua."),
@@ -66,6 +102,18 @@ PAGES: list[PageSpec] = [
              "Cây đơn vị của Sở: thêm, sửa, sắp xếp, kéo thả để đổi đơn vị cấp trên, ngừng hoạt động, xóa và khôi phục."),
     PageSpec("people", "Cán bộ", "SP_FileDialogDetailedView", _people,
              "Danh sách cán bộ, công chức, viên chức, người lao động: tìm nhanh, lọc theo đơn vị, xem và sửa hồ sơ."),
+    PageSpec("evaluations", "Bình xét", "SP_FileDialogListView", _evaluations,
+             "Nhập kết quả bình xét cả đơn vị bằng bàn phím; xem ngay danh hiệu mỗi người đủ điều kiện và lý do."),
+    PageSpec("initiatives", "Sáng kiến", "SP_FileDialogInfoView", _initiatives,
+             "Sổ sáng kiến, đề tài được công nhận: cấp, quyết định công nhận, năm, và khen thưởng đã dùng sáng kiến."),
+    PageSpec("plan", "Kế hoạch & đăng ký", "SP_FileDialogStart", _plan,
+             "Kế hoạch thi đua của năm (chủ đề, các đợt, chỉ tiêu) và đăng ký thi đua của tập thể, cá nhân."),
+    PageSpec("settings", "Cài đặt", "SP_FileDialogDetailedView", _settings,
+             "Thông tin cơ quan, người ký, địa danh ghi ngày tháng và bộ quy định, tiêu chuẩn khen thưởng."),
+    PageSpec("certificates", "Giấy khen", "SP_FileIcon", _certificates,
+             "In giấy khen, giấy chứng nhận, bằng khen của một quyết định: xem trước đúng từng trang, in hoặc lưu PDF, ghi sổ vàng."),
+    PageSpec("certificate_register", "Sổ vàng", "SP_DirOpenIcon", _certificate_register,
+             "Mọi giấy khen đã in với số vào sổ, người in, ngày in; tìm, xuất Excel và in lại (giữ nguyên số)."),
     PageSpec("backup", "Sao lưu", "SP_DialogSaveButton", _backup,
              "Bản sao lưu tự động và thủ công của cơ sở dữ liệu; khôi phục một bản (người quản trị)."),
     PageSpec("audit", "Nhật ký", "SP_FileDialogContentsView", _audit,

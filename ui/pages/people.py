@@ -116,6 +116,9 @@ class PeoplePage(QWidget):
         actions.addSpacing(12)
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.refresh_button)
+        self.import_button = button("Nhập từ Excel…", "import_people", self.import_excel,
+                                    "Thêm cán bộ từ tệp .xlsx: chọn trang, kiểm tra cột, xem trước, nhập tất cả hoặc không")
+        actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
         # The table.
@@ -315,6 +318,13 @@ class PeoplePage(QWidget):
             return
         if dialogs.run_change(self, self.database, lambda s: svc.restore_person(s, person_id).id,
                               "Không khôi phục được cán bộ") is not None:
+            self.reload()
+
+    def import_excel(self) -> None:
+        from ui.excel_import_dialog import ExcelImportDialog
+
+        dialog = ExcelImportDialog(self.database, "people", parent=self)
+        if dialog.exec() and dialog.imported:
             self.reload()
 
     def export(self) -> None:
