@@ -515,3 +515,47 @@ def write_template(kind: str, path: Path) -> Path:
 
 __all__ = ["FIELDS", "KINDS", "ImportResult", "Preview", "RowResult", "SheetData", "guess_mapping", "import_preview",
            "list_sheets", "preview", "read_sheet", "write_template"]
+
+
+def create_missing_units(session: Session, sheet: SheetData, mapping: dict[str, int | None]) -> list[str]:
+    """Add a unit for every name in the sheet's "Đơn vị" column that matches no unit yet
+    (for a new database whose staff list is the only record of its units). Codes are
+    DV001, DV002... Returns the names added."""
+    require(EDIT_RECORDS)
+    column = mapping.get("unit")
+    if column is None:
+        return []
+    known = _units_lookup(session)
+    wanted: dict[str, str] = {}
+    for _number, raw in sheet.rows:
+        name = _text(raw[column] if column < len(raw) else None)
+        if name and _key(name) not in known:
+            wanted.setdefault(_key(name), name)
+    if not wanted:
+        return []
+    codes = set(session.scalars(select(Unit.code)))
+    added, n = [], 0
+    for name in wanted.values():
+        n += 1
+        while f"DV{n:03d}" in codes:
+            n += 1
+        unit = Unit(code=f"DV{n:03d}", name=name, kind="phong", sort_order=n)
+        session.add(unit)
+        added.append(name)
+    session.flush()
+    audit.record(session, "import", "unit", None, new={"names": added}, reason="Tạo đơn vị từ cột Đơn vị của tệp Excel")
+    return added
+
+
+def import_workbook(session: Session, path: Path, *, create_units: bool = False,
+                    today: date | None = None) -> ImportResult:
+    """Import the staff list on the first sheet of ``path`` in one go (the first-run wizard's
+    route): guess the columns, optionally create the units it names, check every row, and
+    write all or nothing. Raises ValueError / ValidationError (Vietnamese) with every problem."""
+    sheet = read_sheet(Path(path))
+    mapping = guess_mapping("people", sheet.headers)
+    if create_units:
+        create_missing_units(session, sheet, mapping)
+    pv = preview(session, "people", sheet, mapping, today=today)
+    pv.file_name = Path(path).name
+    return import_preview(session, pv, today=today)

@@ -95,3 +95,70 @@ def test_demo_start_opens_the_demo_database(qtbot, db):
     finally:
         demo.close()
     assert needs_first_run(db)
+
+
+def _staff_workbook(path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH CÁN BỘ"])
+    ws.append([])
+    ws.append(["Mã CB", "Họ và tên", "Giới tính", "Ngày sinh", "Chức vụ", "Đơn vị"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_excel_start_creates_the_units_named_in_the_staff_list(qtbot, db, tmp_path):
+    from models import Unit
+
+    path = _staff_workbook(tmp_path / "danh sách cán bộ.xlsx", [
+        ["CB01", "Nguyễn Thị Hoa", "Nữ", "02/03/1985", "Chuyên viên", "Văn phòng Sở"],
+        ["CB02", "Trần Văn Bình", "Nam", "15/07/1979", "Trưởng phòng", "Phòng Người có công"],
+        ["CB03", "Lê Văn An", "Nam", "01/01/1990", "Chuyên viên", "Văn phòng Sở"],
+    ])
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_page.excel.setChecked(True)
+    assert wizard.start_page.excel.isEnabled()
+    wizard.start_page.file_edit.setText(str(path))
+    wizard.next()
+    _fill(wizard)
+    wizard.next()
+    wizard.accept()
+    assert wizard.result() == wizard.DialogCode.Accepted
+    with db.session() as s:
+        units = dict(s.execute(select(Unit.name, Unit.id)).all())
+        people = s.execute(select(Person.code, Person.unit_id).order_by(Person.code)).all()
+    assert set(units) == {"Văn phòng Sở", "Phòng Người có công"}
+    assert people == [("CB01", units["Văn phòng Sở"]), ("CB02", units["Phòng Người có công"]),
+                      ("CB03", units["Văn phòng Sở"])]
+
+
+def test_excel_start_with_a_bad_row_saves_nothing(qtbot, db, tmp_path, monkeypatch):
+    from models import Unit
+
+    messages = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: messages.append(a[2]))
+    path = _staff_workbook(tmp_path / "hỏng.xlsx", [
+        ["CB01", "Nguyễn Thị Hoa", "Nữ", "02/03/1985", "Chuyên viên", "Văn phòng Sở"],
+        ["CB01", "", "Nữ", "31/02/1985", "Chuyên viên", "Phòng mới"],
+    ])
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_page.excel.setChecked(True)
+    wizard.start_page.file_edit.setText(str(path))
+    wizard.next()
+    _fill(wizard)
+    wizard.next()
+    wizard.accept()
+    assert messages and "Dòng 5" in messages[0]
+    assert wizard.isVisible()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Unit)) == 0
+        assert s.scalar(select(func.count()).select_from(Person)) == 0
+    assert needs_first_run(db)

@@ -6,8 +6,6 @@ database as it was, and the wizard stays open with the reason.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +40,6 @@ log = logging.getLogger(__name__)
 
 START_EMPTY, START_IMPORT, START_EXCEL, START_DEMO = "empty", "import", "excel", "demo"
 SIGNER_ROWS = 4
-# The Excel import is a separate feature; the wizard offers it once its service exists.
-EXCEL_IMPORT_MODULE = "services.xlsx_import"
 
 
 @dataclass
@@ -77,8 +73,9 @@ def save_first_run(session: Session, choices: FirstRunChoices) -> None:
             more = f"\n… và {len(report.problems) - 15} lỗi khác." if len(report.problems) > 15 else ""
             raise ValueError(f"Tệp {choices.file.name} có {len(report.problems)} lỗi nên chưa nhập gì:\n{shown}{more}")
     elif choices.start == START_EXCEL and choices.file is not None:
-        module = importlib.import_module(EXCEL_IMPORT_MODULE)
-        module.import_workbook(session, choices.file)
+        from services.excel_import import import_workbook
+
+        import_workbook(session, choices.file, create_units=True)
     values = {k: nfc(v).strip() for k, v in choices.agency.items()}
     agency = session.scalars(select(Agency).order_by(Agency.id).limit(1)).first()
     if agency is None:
@@ -106,9 +103,6 @@ class StartPage(QWizardPage):
         self.importing = QRadioButton("Nhập tệp trao đổi dữ liệu (.json) từ phần mềm hoặc đơn vị khác")
         self.excel = QRadioButton("Nhập danh sách từ tệp Excel (.xlsx)")
         self.demo = QRadioButton("Mở dữ liệu mẫu để dùng thử (không ảnh hưởng dữ liệu thật)")
-        if importlib.util.find_spec(EXCEL_IMPORT_MODULE) is None:
-            self.excel.setEnabled(False)
-            self.excel.setText(self.excel.text() + " — chưa có trong phiên bản này")
         for i, button in enumerate((self.empty, self.importing, self.excel, self.demo)):
             self.group.addButton(button, i)
             layout.addWidget(button)
