@@ -30,19 +30,19 @@ from services.evaluations import (FIELD_LABELS, GridRow, parse_bool, parse_disci
 
 # (key, header, width); key is a GridRow field, or "eligibility".
 COLUMNS: list[tuple[str, str, int]] = [
-    ("code", "Mã", 75),
-    ("full_name", "Họ và tên", 170),
+    ("code", "Mã", 70),
+    ("full_name", "Họ và tên", 165),
     ("unit_name", "Đơn vị", 140),
-    ("rating", "Xếp loại", 75),
-    ("months_worked", "Số tháng\ncông tác", 80),
-    ("maternity_months", "Tháng nghỉ\nthai sản", 88),
-    ("discipline", "Kỷ luật", 95),
-    ("under_review", "Đang bị\nxem xét", 72),
-    ("votes_for", "Phiếu\nđồng ý", 70),
-    ("votes_total", "Tổng số\nphiếu", 70),
-    ("score", "Điểm\nthi đua", 70),
-    ("note", "Ghi chú", 100),
-    ("eligibility", "Đủ điều kiện (xem trước)", 230),
+    ("rating", "Xếp loại", 70),
+    ("months_worked", "Số tháng\ncông tác", 70),
+    ("maternity_months", "Tháng\nthai sản", 66),
+    ("discipline", "Kỷ luật", 90),
+    ("under_review", "Đang bị\nxem xét", 64),
+    ("votes_for", "Phiếu\nđồng ý", 60),
+    ("votes_total", "Tổng số\nphiếu", 62),
+    ("score", "Điểm\nthi đua", 58),
+    ("note", "Ghi chú", 80),
+    ("eligibility", "Đủ điều kiện (xem trước)", 220),
 ]
 KEYS = [c[0] for c in COLUMNS]
 EDITABLE = {"rating", "months_worked", "maternity_months", "discipline", "under_review", "votes_for", "votes_total",
