@@ -140,6 +140,14 @@ class Entry:
     group: str  # selected / over_quota / ineligible
     rank: int | None
     reasons: list[Reason]
+    # --- for the nomination workflow (services/nominations.py, services/decisions.py) ---
+    # Codes of the initiatives a selected or over-quota entry relies on (P2: one
+    # initiative of the year; P4/P5: the initiative cited; P6: the first ``min_initiatives``
+    # free ones, oldest first): a decision granting the title marks them as used.
+    initiatives: tuple[str, ...] = ()
+    # Ranked entries equal on every ranking step but the last (the name order, P3 step 5;
+    # U2's unit code) share a tie number, which lets the secretariat reorder them by hand.
+    tie: int | None = None
 
 
 class TitleList:
@@ -376,6 +384,7 @@ def _p2(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
     exc_rank, lvl = RATING_RANK[prm["excellent_rating"]], INITIATIVE_LEVEL_RANK[prm["min_initiative_level"]]
     minimum = prm.get("min_vote_percent")
     m = Fraction(str(minimum)) if minimum is not None else None
+    relied: dict[str, tuple[str, ...]] = {}
 
     def check(p: PersonInput):
         ev = p.evaluation
@@ -401,6 +410,8 @@ def _p2(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
                 grounds.append("sáng kiến " + ", ".join(i.code for i in inits))
             share = _vote_share(ev)
             votes = f", phiếu tín nhiệm {_pct(share)}%" if share is not None else ""
+            if inits:
+                relied[code] = (min(inits, key=lambda i: (i.year, i.code)).code,)
             return [], [Reason(rule, art, f"đạt Lao động tiên tiến; {' và '.join(grounds)} năm {y}{votes}")]
         p1_fails = None if ldtt_ok else ldtt_fails.get(code, ())
         key = (id(p1_fails), under_review, blocked, bool(excellent or inits), ev.rating,
@@ -423,6 +434,7 @@ def _p2(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
         memo[key] = fails
         return fails, None
 
+    check.relied = relied
     return check
 
 
@@ -433,6 +445,7 @@ def _p4(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
     lvl = INITIATIVE_LEVEL_RANK[prm["min_initiative_level"]]
     spans = ctx.span_holders("CSTDCS", first, y)
     span_text = _years(range(first, y + 1))
+    relied: dict[str, tuple[str, ...]] = {}
 
     def check(p: PersonInput):
         ev, code = p.evaluation, p.code
@@ -443,6 +456,7 @@ def _p4(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
             if p.initiatives else ()
         if not (missing or not inits or blocked or ev.under_review):
             i = min(inits, key=lambda i: (i.year, i.code))
+            relied[code] = (i.code,)
             return [], [Reason(rule, art, f"đạt CSTĐCS các năm {span_text}; sáng kiến {i.code} cấp "
                                           f"{LEVEL_NAMES[i.level]} năm {i.year}")]
         key = (ev.under_review, blocked, missing, bool(inits))
@@ -460,6 +474,7 @@ def _p4(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
         memo[key] = fails
         return fails, None
 
+    check.relied = relied
     return check
 
 
@@ -470,6 +485,7 @@ def _p5(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
     spans = ctx.span_holders("CSTD_TINH", y - n, y)
     anyone = set().union(*(h for _x, h in spans))
     windows = [tuple(range(end - n + 1, end + 1)) for end in (y, y - 1)]
+    relied: dict[str, tuple[str, ...]] = {}
 
     def check(p: PersonInput):
         ev, code = p.evaluation, p.code
@@ -481,6 +497,7 @@ def _p5(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
             if p.initiatives else ()
         if chain is not None and inits and not blocked and not ev.under_review:
             i = min(inits, key=lambda i: (i.year, i.code))
+            relied[code] = (i.code,)
             return [], [Reason(rule, art, f"đạt CSTĐ cấp tỉnh các năm {_years(chain)}; sáng kiến {i.code} cấp "
                                           f"{LEVEL_NAMES[i.level]} năm {i.year}")]
         key = (ev.under_review, blocked, chain is None, held, bool(inits))
@@ -497,6 +514,7 @@ def _p5(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
         memo[key] = fails
         return fails, None
 
+    check.relied = relied
     return check
 
 
@@ -509,6 +527,7 @@ def _p6(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
     lvl, need = INITIATIVE_LEVEL_RANK[prm["min_initiative_level"]], prm["min_initiatives"]
     span_text = _years(range(first, y + 1))
     earlier = range(first, y)
+    relied: dict[str, tuple[str, ...]] = {}
 
     def check(p: PersonInput):
         ev, code = p.evaluation, p.code
@@ -532,6 +551,7 @@ def _p6(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
         if chain_ok and enough and not blocked and not ev.under_review:
             basis = f"đạt CSTĐCS các năm {span_text}" if not no_cs else f"xếp loại {exc} các năm {span_text}"
             codes = ", ".join(i.code for i in sorted(free))
+            relied[code] = tuple(i.code for i in sorted(free, key=lambda i: (i.year, i.code))[:need])
             return [], [Reason(rule, art, f"{basis}; sáng kiến chưa dùng: {codes}")]
         key = (ev.under_review, blocked, None if chain_ok else (no_cs, weak),
                None if enough else (len(free), tuple(sorted(used)) if used else ()))
@@ -553,6 +573,7 @@ def _p6(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
         memo[key] = fails
         return fails, None
 
+    check.relied = relied
     return check
 
 
@@ -829,12 +850,13 @@ def _first_diff(ka: tuple, kb: tuple) -> int:
 class _Result:
     """Eligible and ineligible subjects of one rule on one title."""
 
-    __slots__ = ("eligible", "why", "fails")
+    __slots__ = ("eligible", "why", "fails", "relied")
 
     def __init__(self):
         self.eligible: list = []  # (subject input, positive reasons)
         self.fails: dict[str, list[Reason]] = {}
         self.why: dict[str, list[Reason]] = {}
+        self.relied: dict[str, tuple[str, ...]] = {}  # code -> initiatives relied on
 
 
 def _run_person_rule(ctx: _Ctx, title: str, rule: str, art: str) -> _Result:
@@ -847,6 +869,7 @@ def _run_person_rule(ctx: _Ctx, title: str, rule: str, art: str) -> _Result:
         else:
             eligible.append(p)
             why[p.code] = good
+    res.relied = getattr(check, "relied", {})
     return res
 
 
@@ -1057,6 +1080,8 @@ def _draft_lists(inp: EngineInput) -> list[TitleList]:
                 basis.append(b)
             tl.selected.extend(_entry(subj, s, "selected", None, why) for s, why in selected)
             tl.over_quota.extend(_entry(subj, s, "over_quota", None, why) for s, why in over)
+            _mark_relied_and_ties(tl, subj, res.relied, pkeys if subj == "person" else ukeys,
+                                  4 if subj == "person" else 2)
             src = ctx.people if subj == "person" else ctx.considered_units
             tl._ineligible_src.append((subj, src, res.fails))
         # Ranks: selected first (people, then units), then over quota, each in rank order.
@@ -1071,3 +1096,26 @@ def _entry(subject: str, s, group: str, rank: int | None, reasons: list[Reason])
     if subject == "person":
         return Entry("person", s.code, s.full_name, s.unit, group, rank, reasons)
     return Entry("unit", s.code, s.name, s.parent, group, rank, reasons)
+
+
+# --- for the nomination workflow: initiatives relied on, and ties ----------------------
+
+def _mark_relied_and_ties(tl: TitleList, subject: str, relied: Mapping[str, tuple[str, ...]],
+                          keys: Mapping[str, tuple], significant: int) -> None:
+    """Give the ranked entries of ``subject`` their initiatives and tie numbers: adjacent
+    entries of one group whose keys agree on the first ``significant`` ranking steps."""
+    tie = 0
+    for group in (tl.selected, tl.over_quota):
+        prev = None
+        for e in group:
+            if e.subject != subject:
+                continue
+            e.initiatives = relied.get(e.code, ())
+            k = keys.get(e.code)
+            k = k[:significant] if k is not None else None
+            if prev is not None and k is not None and k == prev[1]:
+                if prev[0].tie is None:
+                    tie += 1
+                    prev[0].tie = tie
+                e.tie = prev[0].tie
+            prev = (e, k)
