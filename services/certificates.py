@@ -1062,3 +1062,280 @@ def run_command(args: argparse.Namespace) -> int:
             database.close()
     except (CertificateError, LayoutError, FileNotFoundError) as exc:
         return fail(str(exc))
+
+
+# ============================================================================= screens (added for the GUI)
+# What the certificate screens need beyond printing: the printable decisions with their
+# award counts, the lines of one decision, a preview that writes nothing, reprints of
+# chosen register entries, and the register as flat rows.
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    id: int
+    number: str
+    issued_on: Any  # date | None
+    level: str
+    authority: str
+    award_count: int
+    printed_count: int  # awards of it with at least one certificate in the register
+
+    @property
+    def label(self) -> str:
+        day = format_date(self.issued_on)
+        return f"{self.number}" + (f" ngày {day}" if day else "")
+
+
+def printable_decisions(session: Session) -> list[DecisionSummary]:
+    """Decisions in force (cancelled ones left out), newest first, with their award counts."""
+    from sqlalchemy import distinct, func
+
+    printed = (select(CertificateRecord.award_id).distinct()).subquery()
+    rows = session.execute(
+        select(Decision.id, Decision.number, Decision.issued_on, Decision.level, Decision.issuing_authority,
+               func.count(distinct(Award.id)), func.count(distinct(printed.c.award_id)))
+        .join(Award, Award.decision_id == Decision.id, isouter=True)
+        .join(printed, printed.c.award_id == Award.id, isouter=True)
+        .where(Decision.state != "da_huy")
+        .group_by(Decision.id, Decision.number, Decision.issued_on, Decision.level, Decision.issuing_authority)
+        .order_by(Decision.issued_on.desc().nulls_last(), Decision.id.desc())
+    ).all()
+    return [DecisionSummary(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    award_id: int
+    subject: str  # "person" | "unit"
+    name: str
+    title_code: str
+    title_name: str
+    unit: str
+    default_layout: str  # "" when no layout fits the award
+    register_no: str  # "" when never printed on its default layout
+
+
+def decision_award_lines(session: Session, decision_id: int, layouts: dict[str, Layout] | None = None) -> list[AwardLine]:
+    """The awards of a decision in list order, with their default layout and register number."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise CertificateError(f"Không tìm thấy quyết định mã {decision_id}; hãy tải lại danh sách quyết định.")
+    layouts = available_layouts() if layouts is None else layouts
+    ids = decision_award_ids(session, decision)
+    awards = {a.id: a for a in session.scalars(
+        select(Award).where(Award.id.in_(ids)).options(
+            selectinload(Award.person).selectinload(Person.unit), selectinload(Award.unit).selectinload(Unit.parent))
+    ).all()}
+    titles = {t.code: t.name for t in session.scalars(select(Title)).all()}
+    numbers = {
+        (r.award_id, r.layout): r.register_no
+        for r in session.scalars(select(CertificateRecord).where(
+            CertificateRecord.award_id.in_(ids), CertificateRecord.reprint_of_id.is_(None)))
+    }
+    lines: list[AwardLine] = []
+    for award_id in ids:
+        a = awards[award_id]
+        subject = "person" if a.person_id is not None else "unit"
+        try:
+            lay = default_layout_name(a.title_code, subject, layouts)
+        except CertificateError:
+            lay = ""
+        if a.person is not None:
+            name = a.person.full_name
+            unit = a.person.unit.name if a.person.unit is not None else ""
+        else:
+            name = a.unit.name if a.unit is not None else ""
+            unit = a.unit.parent.name if a.unit is not None and a.unit.parent is not None else ""
+        lines.append(AwardLine(award_id, subject, name, a.title_code, titles.get(a.title_code, a.title_code),
+                               unit, lay, numbers.get((award_id, lay), "")))
+    return lines
+
+
+@dataclass
+class PreviewResult:
+    pages: int
+    register_numbers: list[str]  # as printed on the pages, in page order
+    provisional: list[bool]  # True: the number the certificate would get if printed now
+
+
+def preview_certificates(session: Session, award_ids: Sequence[int], out: str | os.PathLike[str] | BinaryIO, *,
+                         layout_name: str | None = None, mode: str = "full", printer: str | None = None,
+                         layouts: dict[str, Layout] | None = None) -> PreviewResult:
+    """The exact pages ``issue_certificates`` would print now, without recording anything:
+    a certificate already in the register shows its number, a new one the number it would get."""
+    if mode not in MODES:
+        raise CertificateError(f"Chế độ in «{mode}» không hợp lệ; dùng «full» hoặc «overlay».")
+    ids = list(dict.fromkeys(award_ids))
+    if not ids:
+        raise CertificateError("Chưa chọn khen thưởng nào để xem trước.")
+    layouts = available_layouts() if layouts is None else layouts
+    forced = get_layout(layout_name, layouts) if layout_name else None
+    awards = {a.id: a for a in session.scalars(
+        select(Award).where(Award.id.in_(ids)).options(
+            selectinload(Award.decision), selectinload(Award.person).selectinload(Person.unit),
+            selectinload(Award.unit).selectinload(Unit.parent))
+    ).all()}
+    missing = [i for i in ids if i not in awards]
+    if missing:
+        raise CertificateError(f"Không tìm thấy khen thưởng có mã {', '.join(map(str, missing[:10]))}. Hãy tải lại danh sách.")
+    titles = {t.code: t for t in session.scalars(select(Title)).all()}
+    agency = session.scalars(select(Agency).order_by(Agency.id)).first()
+    signer = session.scalars(
+        select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
+    ).first()
+    chosen = {
+        i: forced or layouts[default_layout_name(awards[i].title_code,
+                                                 "person" if awards[i].person_id is not None else "unit", layouts)]
+        for i in ids
+    }
+    originals = {
+        (r.award_id, r.layout): r.register_no
+        for r in session.scalars(select(CertificateRecord).where(
+            CertificateRecord.award_id.in_(ids), CertificateRecord.reprint_of_id.is_(None)))
+    }
+    last = _next_numbers(session, {(chosen[i].register_code, awards[i].year) for i in ids
+                                   if (i, chosen[i].name) not in originals})
+    pages: list[tuple[Layout, dict[str, str]]] = []
+    numbers: list[str] = []
+    provisional: list[bool] = []
+    for i in ids:
+        a, lay = awards[i], chosen[i]
+        number = originals.get((i, lay.name))
+        provisional.append(number is None)
+        if number is None:
+            key = (lay.register_code, a.year)
+            last[key] += 1
+            number = register_number(last[key], *key)
+        numbers.append(number)
+        pages.append((lay, certificate_values(a, title=titles.get(a.title_code), agency=agency,
+                                              default_signer=signer, register_no=number)))
+    offset = get_calibration(session, printer) if mode == "overlay" else (0.0, 0.0)
+    count = render_certificates(pages, out, mode, offset, "Xem trước giấy khen", agency.name if agency else "")
+    return PreviewResult(count, numbers, provisional)
+
+
+def reprint_records(session: Session, record_ids: Sequence[int], out: str | os.PathLike[str] | BinaryIO, *,
+                    mode: str | None = None, printer: str | None = None, printed_by: str | None = None,
+                    layouts: dict[str, Layout] | None = None) -> IssueResult:
+    """Print again the certificates of chosen register entries, each on its own layout and
+    with its own number, and record every page as a reprint of the original printing.
+    ``mode`` None keeps each entry's mode (one mode per PDF: the first entry's)."""
+    ids = list(dict.fromkeys(record_ids))
+    if not ids:
+        raise CertificateError("Chưa chọn mục nào trong sổ vàng để in lại.")
+    records = {r.id: r for r in session.scalars(select(CertificateRecord).where(CertificateRecord.id.in_(ids)))}
+    missing = [i for i in ids if i not in records]
+    if missing:
+        raise CertificateError(f"Không tìm thấy mục sổ vàng {', '.join(map(str, missing[:10]))}; hãy tải lại sổ vàng.")
+    # A reprint of a reprint is a reprint of the original.
+    original_ids = [records[i].reprint_of_id or i for i in ids]
+    originals = {r.id: r for r in session.scalars(select(CertificateRecord).where(CertificateRecord.id.in_(original_ids)))}
+    order = [originals[i] for i in dict.fromkeys(original_ids) if i in originals]
+    if not order:
+        raise CertificateError("Bản in gốc của các mục đã chọn không còn trong sổ vàng.")
+    mode = mode or order[0].mode
+    if mode not in MODES:
+        raise CertificateError(f"Chế độ in «{mode}» không hợp lệ; dùng «full» hoặc «overlay».")
+    layouts = available_layouts() if layouts is None else layouts
+    award_ids = [r.award_id for r in order]
+    awards = {a.id: a for a in session.scalars(
+        select(Award).where(Award.id.in_(award_ids)).options(
+            selectinload(Award.decision), selectinload(Award.person).selectinload(Person.unit),
+            selectinload(Award.unit).selectinload(Unit.parent))
+    ).all()}
+    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and a.decision.state == "da_huy"}
+    if cancelled:
+        raise CertificateError(f"Quyết định {', '.join(sorted(cancelled))} đã bị hủy; không in lại giấy khen theo quyết định đã hủy.")
+    titles = {t.code: t for t in session.scalars(select(Title)).all()}
+    agency = session.scalars(select(Agency).order_by(Agency.id)).first()
+    signer = session.scalars(
+        select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
+    ).first()
+    who = nfc(printed_by if printed_by is not None else _current_user())
+    pages: list[tuple[Layout, dict[str, str]]] = []
+    new_records: list[tuple[IssuedCertificate, CertificateRecord]] = []
+    for original in order:
+        a = awards[original.award_id]
+        lay = get_layout(original.layout, layouts)
+        pages.append((lay, certificate_values(a, title=titles.get(a.title_code), agency=agency,
+                                              default_signer=signer, register_no=original.register_no)))
+        item = IssuedCertificate(a.id, lay.name, original.register_no, True)
+        new_records.append((item, CertificateRecord(award_id=a.id, register_no=original.register_no, layout=lay.name,
+                                                    mode=mode, reprint_of_id=original.id, printed_by=who, copies=1)))
+    offset = get_calibration(session, printer) if mode == "overlay" else (0.0, 0.0)
+    try:
+        count = render_certificates(pages, out, mode, offset, "Giấy khen - in lại", agency.name if agency else "")
+        session.add_all(r for _, r in new_records)
+        session.flush()
+        session.commit()
+    except OSError as exc:
+        session.rollback()
+        raise CertificateError(f"Không ghi được tệp ({exc.strerror or exc}). Hãy đóng tệp hoặc chọn nơi lưu khác.") from exc
+    except Exception:
+        session.rollback()
+        raise
+    for item, record in new_records:
+        item.record_id = record.id
+    return IssueResult(path=Path(out) if isinstance(out, (str, os.PathLike)) else None, pages=count,
+                       certificates=[i for i, _ in new_records])
+
+
+def undo_issue(session: Session, record_ids: Sequence[int]) -> None:
+    """Take back register entries just made for a print job that then failed (the printer
+    refused the job): nothing was handed over, so nothing stays in the register."""
+    from sqlalchemy import delete
+
+    ids = [i for i in record_ids if i is not None]
+    if ids:
+        session.execute(delete(CertificateRecord).where(CertificateRecord.id.in_(ids)))
+        session.commit()
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    record_id: int
+    register_no: str
+    name: str
+    subject: str  # "person" | "unit"
+    unit: str
+    title_name: str
+    year: int
+    decision: str  # "215/QĐ-SLĐTBXH ngày 20/12/2024"
+    layout: str
+    mode: str
+    printed_at: Any  # datetime (as stored)
+    printed_by: str
+    reprint_of_id: int | None
+
+    @property
+    def search_text(self) -> str:
+        return fold(" ".join((self.register_no, self.name, self.unit, self.title_name, self.decision, self.printed_by)))
+
+
+def register_rows(session: Session, year: int | None = None) -> list[RegisterRow]:
+    """The register as flat rows, oldest first (see ``register_entries``)."""
+    entries = register_entries(session, year)
+    person_ids = {e.award.person_id for e in entries if e.award.person_id is not None}
+    unit_names = dict(session.execute(
+        select(Person.id, Unit.name).join(Unit, Unit.id == Person.unit_id).where(Person.id.in_(person_ids))).all()) \
+        if person_ids else {}
+    titles = {t.code: t.name for t in session.scalars(select(Title)).all()}
+    rows: list[RegisterRow] = []
+    for e in entries:
+        a = e.award
+        if a.person is not None:
+            name, subject, unit = a.person.full_name, "person", unit_names.get(a.person_id, "")
+        else:
+            name, subject, unit = (a.unit.name if a.unit is not None else ""), "unit", ""
+        d = a.decision
+        decision = "" if d is None else d.number + (f" ngày {format_date(d.issued_on)}" if d.issued_on else "")
+        rows.append(RegisterRow(e.id, e.register_no, name, subject, unit, titles.get(a.title_code, a.title_code),
+                                a.year, decision, e.layout, e.mode, e.printed_at, e.printed_by, e.reprint_of_id))
+    return rows
+
+
+def register_years(session: Session) -> list[int]:
+    """The award years present in the register, newest first."""
+    return list(session.scalars(
+        select(Award.year).join(CertificateRecord, CertificateRecord.award_id == Award.id).distinct()
+        .order_by(Award.year.desc())))
