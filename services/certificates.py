@@ -741,7 +741,10 @@ def certificate_values(award: Award, *, title: Title | None, agency: Agency | No
     signer_name = decision.signer_name if decision is not None else ""
     signer_position = decision.signer_position if decision is not None else ""
     signer_capacity = decision.signer_capacity if decision is not None else ""
-    if not signer_name and default_signer is not None:
+    # The agency's own signer stands in only for the agency's own decisions: a higher
+    # authority's certificate without a recorded signer leaves the signature lines empty.
+    own_decision = decision is None or decision.level == "co_so"
+    if not signer_name and default_signer is not None and own_decision:
         signer_name, signer_position, signer_capacity = (
             default_signer.full_name, default_signer.position, default_signer.capacity)
     place = agency.place if agency is not None and agency.place else ""

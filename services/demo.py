@@ -701,9 +701,10 @@ TITLE_TARGETS = [
 ]
 DECISION_AUTHORITY = {
     "co_so": ("Giám đốc Sở Lao động - Thương binh và Xã hội", DEPUTY_SIGNER, "PHÓ GIÁM ĐỐC", "KT. GIÁM ĐỐC"),
-    "tinh": ("Chủ tịch Ủy ban nhân dân tỉnh Hà Tĩnh", "", "", ""),
-    "bo": ("Bộ trưởng Bộ Lao động - Thương binh và Xã hội", "", "", ""),
-    "nha_nuoc": ("Thủ tướng Chính phủ", "", "", ""),
+    # Signers of the higher authorities are invented for the demo.
+    "tinh": ("Chủ tịch Ủy ban nhân dân tỉnh Hà Tĩnh", "Nguyễn Hồng Lĩnh", "PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH"),
+    "bo": ("Bộ trưởng Bộ Lao động - Thương binh và Xã hội", "Phạm Quang Minh", "THỨ TRƯỞNG", "KT. BỘ TRƯỞNG"),
+    "nha_nuoc": ("Thủ tướng Chính phủ", "Trần Đức Thắng", "PHÓ THỦ TƯỚNG", "KT. THỦ TƯỚNG"),
 }
 
 

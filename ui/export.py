@@ -56,7 +56,7 @@ def model_table(model: QAbstractItemModel, columns: Sequence[int] | None = None,
                 values[0] = "    " * depth + values[0]
             rows.append(values)
             first = model.index(r, 0, parent)
-            if model.hasChildren(first):
+            if model.rowCount(first) > 0:
                 walk(first, depth + 1)
 
     walk(QModelIndex(), 0)

@@ -7,9 +7,13 @@ not thread-safe: every call into it goes through ``PDFIUM_LOCK``.
 """
 from __future__ import annotations
 
+import atexit
+import weakref
+
 import threading
 from collections import OrderedDict
 
+import pypdfium2 as pdfium  # imported before the atexit hook below, so that hook runs first
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -34,16 +38,25 @@ ZOOMS = [("Vừa chiều rộng", "width"), ("Vừa trang", "page"), ("50%", 0.5
 SCREEN_DPI = 96.0
 
 
+# Documents still open; closed at exit so PDFium does not complain about leftovers.
+_OPEN_DOCUMENTS: "weakref.WeakSet[PdfPages]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_documents() -> None:
+    for pages in list(_OPEN_DOCUMENTS):
+        pages.close()
+
+
 class PdfPages:
     """A PDF held in memory: its page sizes (points) and page images on request."""
 
     def __init__(self, data: bytes) -> None:
-        import pypdfium2 as pdfium
-
         self.data = bytes(data)
         with PDFIUM_LOCK:
             self._doc = pdfium.PdfDocument(self.data)
             self.sizes = [self._doc.get_page_size(i) for i in range(len(self._doc))]
+        _OPEN_DOCUMENTS.add(self)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -72,6 +85,7 @@ class PdfPages:
     def close(self) -> None:
         with PDFIUM_LOCK:
             self._doc.close()
+        _OPEN_DOCUMENTS.discard(self)
 
 
 class _PageStrip(QWidget):
