@@ -8,9 +8,8 @@ not thread-safe: every call into it goes through ``PDFIUM_LOCK``.
 from __future__ import annotations
 
 import atexit
-import weakref
-
 import threading
+import weakref
 from collections import OrderedDict
 
 import pypdfium2 as pdfium  # imported before the atexit hook below, so that hook runs first
