@@ -35,6 +35,9 @@ KEY_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
 
 # Which permission changing each table needs; tables not listed need EDIT_RECORDS.
+# Keys of the printer calibrations in the setting table (services/certificates.py).
+CALIBRATION_SETTING_PREFIX = "certificate_calibration:"
+
 TABLE_PERMISSIONS: dict[str, str] = {
     "agency": access.ADMINISTER,
     "signer": access.ADMINISTER,
@@ -96,6 +99,15 @@ def _permission_for(table: str) -> str:
     return TABLE_PERMISSIONS.get(table, access.EDIT_RECORDS)
 
 
+def _table_of(obj: object) -> str:
+    """The table whose permission governs a change to ``obj``. A printer calibration is
+    printing work, not administration: it goes with the right to print certificates."""
+    table = obj.__table__.name  # type: ignore[attr-defined]
+    if table == "setting" and str(getattr(obj, "key", "")).startswith(CALIBRATION_SETTING_PREFIX):
+        return "certificate_record"
+    return table
+
+
 def check_write(table: str, *, insert_only: bool = False) -> None:
     """Raise PermissionDenied unless the current user may change ``table``."""
     if table == AUDIT_TABLE:
@@ -110,16 +122,16 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     if access.current_actor() is None:
         return
     for obj in session.new:
-        check_write(obj.__table__.name, insert_only=True)
+        check_write(_table_of(obj), insert_only=True)
     own = session.info.get(OWN_PASSWORD_KEY)
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue
         if isinstance(obj, UserAccount) and obj.id == own and _only_password_changed(obj):
             continue
-        check_write(obj.__table__.name)
+        check_write(_table_of(obj))
     for obj in session.deleted:
-        check_write(obj.__table__.name)
+        check_write(_table_of(obj))
 
 
 def _only_password_changed(obj: UserAccount) -> bool:

@@ -224,3 +224,22 @@ def test_read_only_user_cannot_change_anything_through_the_window(qtbot, users, 
     with users.session() as s:
         assert s.scalar(select(Unit.name)) == "Văn phòng"
     window.close()
+
+
+def test_printer_calibration_goes_with_the_right_to_print(users):
+    from services.certificates import CALIBRATION_PREFIX, set_calibration
+
+    assert CALIBRATION_PREFIX == accounts.CALIBRATION_SETTING_PREFIX
+    with users.session() as s:
+        accounts.sign_in(s, "cv", "chuyên viên 123")
+    with users.session() as s:
+        set_calibration(s, "Canon LBP 2900", 1.5, -0.5)
+        s.commit()
+        set_calibration(s, "Canon LBP 2900", 2.0, 0.0)
+        s.commit()
+    with users.session() as s:
+        accounts.sign_in(s, "xem", "chỉ xem 12345")
+    with users.session() as s:
+        set_calibration(s, "Canon LBP 2900", 9.0, 9.0)
+        with pytest.raises(access.PermissionDenied):
+            s.commit()
