@@ -95,6 +95,30 @@ def _certificate_register(context: AppContext) -> QWidget:
     return CertificateRegisterPage(context)
 
 
+def _nominations(context: AppContext) -> QWidget:
+    from ui.pages.nominations import NominationsPage
+
+    return NominationsPage(context)
+
+
+def _decisions(context: AppContext) -> QWidget:
+    from ui.pages.decisions import DecisionsPage
+
+    return DecisionsPage(context)
+
+
+def _history(context: AppContext) -> QWidget:
+    from ui.pages.history import HistoryPage
+
+    return HistoryPage(context)
+
+
+def _reports(context: AppContext) -> QWidget:
+    from ui.pages.reports import ReportsPage
+
+    return ReportsPage(context)
+
+
 PAGES: list[PageSpec] = [
     PageSpec("overview", "Tổng quan", "overview", _overview,
              "Số liệu chính của năm: đơn vị, cán bộ, kết quả bình xét, sáng kiến, khen thưởng và kế hoạch thi đua."),
@@ -108,12 +132,20 @@ PAGES: list[PageSpec] = [
              "Sổ sáng kiến, đề tài được công nhận: cấp, quyết định công nhận, năm, và khen thưởng đã dùng sáng kiến."),
     PageSpec("plan", "Kế hoạch & đăng ký", "SP_FileDialogStart", _plan,
              "Kế hoạch thi đua của năm (chủ đề, các đợt, chỉ tiêu) và đăng ký thi đua của tập thể, cá nhân."),
+    PageSpec("nominations", "Danh sách đề nghị", "SP_FileDialogListView", _nominations,
+             "Dự thảo danh sách đề nghị theo quy định; thêm, loại kèm lý do; trình Hội đồng, ghi phiếu bầu; tờ trình, biên bản."),
+    PageSpec("decisions", "Quyết định", "SP_DialogApplyButton", _decisions,
+             "Quyết định khen thưởng: tạo từ danh sách Hội đồng đã bình xét, hủy (kèm lý do), lập văn bản, in giấy khen."),
+    PageSpec("history", "Hồ sơ thành tích", "SP_FileDialogInfoView", _history,
+             "Mọi danh hiệu, khen thưởng của một người, một tập thể theo năm; ai đủ điều kiện khen cao năm nay, năm sau."),
     PageSpec("settings", "Cài đặt", "SP_FileDialogDetailedView", _settings,
              "Thông tin cơ quan, người ký, địa danh ghi ngày tháng và bộ quy định, tiêu chuẩn khen thưởng."),
     PageSpec("certificates", "Giấy khen", "SP_FileIcon", _certificates,
              "In giấy khen, giấy chứng nhận, bằng khen của một quyết định: xem trước đúng từng trang, in hoặc lưu PDF, ghi sổ vàng."),
     PageSpec("certificate_register", "Sổ vàng", "SP_DirOpenIcon", _certificate_register,
              "Mọi giấy khen đã in với số vào sổ, người in, ngày in; tìm, xuất Excel và in lại (giữ nguyên số)."),
+    PageSpec("reports", "Báo cáo", "SP_FileDialogContentsView", _reports,
+             "Báo cáo phong trào thi đua 6 tháng, cả năm; thống kê khen thưởng; danh sách danh hiệu liên tục (Word, Excel)."),
     PageSpec("backup", "Sao lưu", "SP_DialogSaveButton", _backup,
              "Bản sao lưu tự động và thủ công của cơ sở dữ liệu; khôi phục một bản (người quản trị)."),
     PageSpec("audit", "Nhật ký", "SP_FileDialogContentsView", _audit,
