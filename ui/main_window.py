@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         for i, spec in enumerate(PAGES):
             item = QListWidgetItem(icon(spec.icon), spec.label)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            # A fixed row height: the style's padding alone does not size the rows.
+            item.setSizeHint(QSize(0, 38))
             if i < SHORTCUT_PAGES:
                 item.setToolTip(f"{spec.label} (Ctrl+{i + 1})")
             self.sidebar.addItem(item)
