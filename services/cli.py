@@ -17,7 +17,7 @@ from services.about import APP_TITLE, VERSION
 from services.app import open_app_database
 
 # Modules (under services/) that add subcommands.
-COMMAND_MODULES: list[str] = ["schema", "certificates", "exchange", "demo", "drafting", "rulesets", "accounts", "backup", "selftest"]
+COMMAND_MODULES: list[str] = ["schema", "certificates", "exchange", "demo", "drafting", "rulesets", "accounts", "backup", "selftest", "workflow_cli", "reports"]
 
 
 def add_database_options(parser: argparse.ArgumentParser) -> None:

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services.overview import Overview, available_years, load_overview
+from services.overview import (Overview, Progress, TodoItem, available_years, load_overview, load_progress,
+                               progress_figures)
 from services.text import format_date
+from ui.charts import ChartView
 from ui.context import AppContext
 from ui.style import format_int, format_percent
 from ui.worker import error_text, run_in_background
@@ -34,14 +36,23 @@ from ui.worker import error_text, run_in_background
 UNIT_KIND_SHORT = {"phong": "phòng", "don_vi": "đơn vị trực thuộc", "phong_huyen": "phòng cấp huyện", "khac": "khác"}
 
 
-def _load(database: Database, year: int | None) -> tuple[list[int], Overview]:
-    """Worker thread: the years to offer and the figures of ``year`` (default: the latest)."""
+def _load(database: Database, year: int | None) -> tuple[list[int], Overview, Progress, dict[str, Any]]:
+    """Worker thread: the years to offer, the figures of ``year`` (default: the latest), the
+    plan against the draft and the decisions (runs the draft), and their charts."""
     years = available_years(database)
     if year is None:
         year = years[0]
     elif year not in years:
         years = sorted({*years, year}, reverse=True)
-    return years, load_overview(database, year)
+    progress = load_progress(database, year)
+    return years, load_overview(database, year), progress, progress_figures(progress)
+
+
+def page_labels() -> dict[str, str]:
+    """Key -> sidebar label of every page of the window."""
+    from ui.pages import PAGES
+
+    return {spec.key: spec.label for spec in PAGES}
 
 
 class FigureCard(QFrame):
@@ -137,6 +148,7 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.overview: Overview | None = None
+        self.progress: Progress | None = None
         self._request = 0
         self._loading = False
         context.database_changed.connect(self._database_changed)
@@ -192,6 +204,48 @@ class OverviewPage(QWidget):
             cards.addWidget(card, 0, i)
             cards.setColumnStretch(i, 1)
         layout.addLayout(cards)
+
+        # The plan against results: charts on the left, to-do and LĐTT share on the right.
+        self.progress_box = QGroupBox("Đăng ký thi đua, dự thảo và quyết định")
+        progress_layout = QVBoxLayout(self.progress_box)
+        self.progress_chart = ChartView("progress")
+        self.progress_note = QLabel("")
+        self.progress_note.setObjectName("progress_note")
+        self.progress_note.setWordWrap(True)
+        self.progress_note.setStyleSheet("color: #5b6777;")
+        progress_layout.addWidget(self.progress_chart)
+        progress_layout.addWidget(self.progress_note)
+
+        self.todo_box = QGroupBox("Việc cần làm")
+        self.todo_layout = QVBoxLayout(self.todo_box)
+        self.todo_layout.setSpacing(6)
+        self.todo_widgets: list[QWidget] = []
+        self.todo_links: dict[str, QPushButton] = {}
+
+        self.share_box = QGroupBox("Tỷ lệ Lao động tiên tiến theo đơn vị")
+        share_layout = QVBoxLayout(self.share_box)
+        self.share_chart = ChartView("ldtt_share")
+        share_layout.addWidget(self.share_chart)
+
+        self.targets_box = QGroupBox("Chỉ tiêu kinh tế - xã hội của kế hoạch")
+        self.targets = FigureTable("targets", ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Kết quả"])
+        self.targets.table.setWordWrap(True)
+        QVBoxLayout(self.targets_box).addWidget(self.targets)
+
+        for box in (self.progress_box, self.todo_box, self.share_box, self.targets_box):
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        # What is missing first, then the plan against results across the page, then the
+        # targets and the share of LĐTT side by side.
+        layout.addWidget(self.todo_box)
+        layout.addWidget(self.progress_box)
+        middle = QHBoxLayout()
+        middle.setSpacing(12)
+        for box, stretch in ((self.targets_box, 3), (self.share_box, 2)):
+            column = QVBoxLayout()
+            column.addWidget(box)
+            column.addStretch(1)
+            middle.addLayout(column, stretch)
+        layout.addLayout(middle)
 
         self.ratings_box = QGroupBox("Kết quả xếp loại")
         self.ratings = FigureTable("ratings", ["Mức xếp loại", "Cá nhân", "Tỷ lệ", "Tập thể"])
@@ -258,14 +312,15 @@ class OverviewPage(QWidget):
             parent=self.window(),
         )
 
-    def _loaded(self, request: int, result: tuple[list[int], Overview]) -> None:
+    def _loaded(self, request: int, result: tuple[list[int], Overview, Progress, dict[str, Any]]) -> None:
         if request != self._request:  # an older request, overtaken by a newer one
             return
         self._loading = False
         self.refresh_button.setEnabled(True)
-        years, overview = result
+        years, overview, progress, figures = result
         self._set_years(years, overview.year)
         self.show_overview(overview)
+        self.show_progress(progress, figures)
         self.status.setText("")
 
     def _failed(self, request: int, exc: BaseException) -> None:
@@ -372,3 +427,83 @@ class OverviewPage(QWidget):
                 [[p.name, format_date(p.start_date), format_date(p.end_date)] for p in plan.phases],
                 "Kế hoạch chưa có đợt thi đua nào.",
             )
+
+    # The plan against results ---------------------------------------------------------
+
+    def show_progress(self, progress: Progress, figures: dict[str, Any] | None = None) -> None:
+        self.progress = progress
+        y = progress.year
+        figures = figures or progress_figures(progress)
+        self.progress_box.setTitle(f"Đăng ký thi đua năm {y}: kế hoạch, dự thảo và quyết định")
+        self.progress_chart.set_figure(figures["progress"])
+        notes = []
+        if progress.titles:
+            notes.append("Đăng ký: số đăng ký thi đua đã nhập; Dự thảo: số được đề nghị theo bộ quy định hiện hành; "
+                         "Quyết định: số đã có quyết định khen thưởng (không tính quyết định đã hủy). "
+                         "Chỉ tiêu kế hoạch là mục tiêu phấn đấu, không phải tỷ lệ tối đa.")
+        if progress.draft_note:
+            notes.append(progress.draft_note)
+        self.progress_note.setText(" ".join(notes))
+        self.progress_note.setVisible(bool(notes))
+
+        self.share_box.setTitle(f"Tỷ lệ Lao động tiên tiến theo đơn vị năm {y} (theo dự thảo)")
+        self.share_chart.set_figure(figures["ldtt_share"])
+
+        self.targets_box.setTitle(f"Chỉ tiêu kinh tế - xã hội của Kế hoạch thi đua năm {y}")
+        rows = [[t.description, t.target_text, t.actual_text, t.met_text] for t in progress.targets]
+        self.targets.set_rows(rows, f"Kế hoạch thi đua năm {y} chưa có chỉ tiêu nào (hoặc chưa có kế hoạch).")
+        table = self.targets.table
+        for r, t in enumerate(progress.targets):
+            item = table.item(r, 3)
+            item.setForeground(Qt.GlobalColor.darkGreen if t.met else
+                               Qt.GlobalColor.darkRed if t.met is False else Qt.GlobalColor.gray)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+        table.resizeRowsToContents()
+        table.setFixedHeight(table.horizontalHeader().height()
+                             + sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
+        self.show_todo(progress.todo)
+
+    def show_todo(self, items: list[TodoItem]) -> None:
+        for w in self.todo_widgets:
+            self.todo_layout.removeWidget(w)
+            w.deleteLater()
+        self.todo_widgets = []
+        self.todo_links = {}
+        labels = page_labels()
+        switch = getattr(self.window(), "show_page", None)
+        if not items:
+            done = QLabel("Không còn việc nào còn thiếu cho năm này.")
+            done.setObjectName("todo_done")
+            done.setStyleSheet("color: #2e7d4f;")
+            self.todo_layout.addWidget(done)
+            self.todo_widgets.append(done)
+            return
+        for item in items:
+            row = QWidget()
+            row.setObjectName(f"todo_{item.key}")
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = QLabel(f"• {item.text}")
+            text.setWordWrap(True)
+            text.setObjectName(f"todo_text_{item.key}")
+            line.addWidget(text, 1)
+            key = next((k for k in item.pages if k in labels), None)
+            if key is not None and callable(switch):
+                button = QPushButton(f"Mở trang {labels[key]} →")
+                button.setObjectName(f"todo_link_{item.key}")
+                button.setFlat(True)
+                button.setCursor(Qt.CursorShape.PointingHandCursor)
+                button.setStyleSheet("color: #1f4e79; text-decoration: underline; text-align: right;")
+                button.setToolTip(f"Chuyển sang trang {labels[key]}")
+                button.clicked.connect(lambda _checked=False, k=key: self._go(k))
+                line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+                self.todo_links[item.key] = button
+            self.todo_layout.addWidget(row)
+            self.todo_widgets.append(row)
+
+    def _go(self, key: str) -> None:
+        switch = getattr(self.window(), "show_page", None)
+        if callable(switch):
+            switch(key)
