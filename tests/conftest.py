@@ -2,6 +2,8 @@
 for GUI tests, the offscreen Qt platform."""
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,22 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from models.db import Database, open_database  # noqa: E402
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # As in the app (ui/worker.py): no automatic collection, which could run on a worker
+    # thread and destroy Qt objects there; the fixture below collects on the main thread.
+    gc.disable()
+
+
+_tests_run = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    yield
+    # The younger generations after each test (cheap), a full pass every 25 tests.
+    gc.collect(2 if next(_tests_run) % 25 == 0 else 1)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from models.db import Database
 from services.about import APP_TITLE, ORGANISATION, VERSION
 from services.app import open_app_database
 from ui.style import apply_style, icon
+from ui.worker import collect_garbage_on_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def ensure_application() -> QApplication:
         app.setOrganizationName(ORGANISATION)
         app.setWindowIcon(icon("app"))
         apply_style(app)
+        collect_garbage_on_gui_thread(app)
     return app
 
 

@@ -17,13 +17,14 @@ progress through the ``Progress`` object it receives when ``with_progress=True``
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
@@ -300,3 +301,30 @@ __all__ = [
     "Job", "Progress", "TaskCancelled", "error_text", "pending_jobs", "run_in_background", "show_error",
     "thread_pool", "wait_for_idle",
 ]
+
+
+class MainThreadGarbageCollector(QObject):
+    """Run Python's cycle collector only on the GUI thread (as Anki does).
+
+    With worker threads, an automatic collection may start on a worker and destroy Qt
+    objects there, which crashes. So automatic collection is switched off and this
+    collects every few seconds from a timer on the GUI thread instead.
+    """
+
+    INTERVAL_MS = 2_000
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    def collect(self) -> None:
+        gc.collect()
+
+
+def collect_garbage_on_gui_thread(app: QObject) -> None:
+    """Install the collector once for ``app``."""
+    if app.findChild(MainThreadGarbageCollector) is None:
+        MainThreadGarbageCollector(app)
