@@ -1067,7 +1067,7 @@ def run_command(args: argparse.Namespace) -> int:
         return fail(str(exc))
 
 
-# ============================================================================= screens (added for the GUI)
+# ----------------------------------------------------------------------------- for the screens
 # What the certificate screens need beyond printing: the printable decisions with their
 # award counts, the lines of one decision, a preview that writes nothing, reprints of
 # chosen register entries, and the register as flat rows.
