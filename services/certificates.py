@@ -848,30 +848,46 @@ def decision_award_ids(session: Session, decision: Decision) -> list[int]:
     return [r[0] for r in sorted(rows, key=key)]
 
 
-def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os.PathLike[str] | BinaryIO, *,
-                       layout_name: str | None = None, mode: str = "full", printer: str | None = None,
-                       printed_by: str | None = None, layouts: dict[str, Layout] | None = None) -> IssueResult:
-    """Print the awards' certificates into one PDF, in the given order, and record them
-    in the register. All or nothing: on any error no record is kept and no file is left."""
+@dataclass
+class _PlannedPage:
+    award: Award
+    layout: Layout
+    register_no: str
+    original: CertificateRecord | None  # the first printing, when this one is a reprint
+    values: dict[str, str]
+
+
+@dataclass
+class _Plan:
+    pages: list[_PlannedPage]
+    agency: Agency | None
+    offset: tuple[float, float]
+
+
+def _plan_pages(session: Session, award_ids: Sequence[int], *, layout_name: str | None, mode: str,
+                printer: str | None, layouts: dict[str, Layout] | None, what: str) -> _Plan:
+    """The pages of the awards' certificates in the given order, each with its layout and
+    register number: an award already in the register keeps its number, a new one takes
+    the next free number of its layout and year. Nothing is written."""
     if mode not in MODES:
         raise CertificateError(f"Chế độ in «{mode}» không hợp lệ; dùng «full» hoặc «overlay».")
     ids = list(dict.fromkeys(award_ids))
     if not ids:
-        raise CertificateError("Chưa chọn khen thưởng nào để in.")
+        raise CertificateError(f"Chưa chọn khen thưởng nào để {what}.")
     layouts = available_layouts() if layouts is None else layouts
     forced = get_layout(layout_name, layouts) if layout_name else None
-    awards = session.scalars(
+    awards = {a.id: a for a in session.scalars(
         select(Award).where(Award.id.in_(ids)).options(
             selectinload(Award.decision),
             selectinload(Award.person).selectinload(Person.unit),
             selectinload(Award.unit).selectinload(Unit.parent),
         )
-    ).all()
-    by_id = {a.id: a for a in awards}
-    missing = [i for i in ids if i not in by_id]
+    ).all()}
+    missing = [i for i in ids if i not in awards]
     if missing:
-        raise CertificateError(f"Không tìm thấy khen thưởng có mã {', '.join(map(str, missing[:10]))}. Hãy tải lại danh sách rồi in lại.")
-    cancelled = {a.decision.number for a in awards if a.decision is not None and a.decision.state == "da_huy"}
+        raise CertificateError(f"Không tìm thấy khen thưởng có mã {', '.join(map(str, missing[:10]))}. "
+                               "Hãy tải lại danh sách rồi thử lại.")
+    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and a.decision.state == "da_huy"}
     if cancelled:
         raise CertificateError(f"Quyết định {', '.join(sorted(cancelled))} đã bị hủy; không in giấy khen theo quyết định đã hủy.")
     titles = {t.code: t for t in session.scalars(select(Title)).all()}
@@ -879,11 +895,11 @@ def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os
     signer = session.scalars(
         select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
     ).first()
-    chosen: dict[int, Layout] = {}
-    for award_id in ids:
-        a = by_id[award_id]
-        subject = "person" if a.person_id is not None else "unit"
-        chosen[award_id] = forced or layouts[default_layout_name(a.title_code, subject, layouts)]
+    chosen = {
+        i: forced or layouts[default_layout_name(awards[i].title_code,
+                                                 "person" if awards[i].person_id is not None else "unit", layouts)]
+        for i in ids
+    }
     originals = {
         (r.award_id, r.layout): r
         for r in session.scalars(
@@ -891,33 +907,46 @@ def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os
             .order_by(CertificateRecord.id)
         ).all()
     }
-    need = {(chosen[i].register_code, by_id[i].year) for i in ids if (i, chosen[i].name) not in originals}
-    last = _next_numbers(session, need)
-    who = nfc(printed_by if printed_by is not None else _current_user())
-    issued: list[IssuedCertificate] = []
-    pages: list[tuple[Layout, dict[str, str]]] = []
-    new_records: list[tuple[IssuedCertificate, CertificateRecord]] = []
-    for award_id in ids:
-        a, lay = by_id[award_id], chosen[award_id]
-        original = originals.get((award_id, lay.name))
+    last = _next_numbers(session, {(chosen[i].register_code, awards[i].year) for i in ids
+                                   if (i, chosen[i].name) not in originals})
+    pages: list[_PlannedPage] = []
+    for i in ids:
+        a, lay = awards[i], chosen[i]
+        original = originals.get((i, lay.name))
         if original is not None:
             number = original.register_no
         else:
             key = (lay.register_code, a.year)
             last[key] += 1
             number = register_number(last[key], *key)
-        item = IssuedCertificate(award_id, lay.name, number, original is not None)
-        record = CertificateRecord(award_id=award_id, register_no=number, layout=lay.name, mode=mode,
-                                   reprint_of_id=original.id if original is not None else None,
+        values = certificate_values(a, title=titles.get(a.title_code), agency=agency, default_signer=signer,
+                                    register_no=number)
+        pages.append(_PlannedPage(a, lay, number, original, values))
+    offset = get_calibration(session, printer) if mode == "overlay" else (0.0, 0.0)
+    return _Plan(pages, agency, offset)
+
+
+def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os.PathLike[str] | BinaryIO, *,
+                       layout_name: str | None = None, mode: str = "full", printer: str | None = None,
+                       printed_by: str | None = None, layouts: dict[str, Layout] | None = None) -> IssueResult:
+    """Print the awards' certificates into one PDF, in the given order, and record them
+    in the register. All or nothing: on any error no record is kept and no file is left."""
+    plan = _plan_pages(session, award_ids, layout_name=layout_name, mode=mode, printer=printer, layouts=layouts,
+                       what="in")
+    who = nfc(printed_by if printed_by is not None else _current_user())
+    issued: list[IssuedCertificate] = []
+    new_records: list[tuple[IssuedCertificate, CertificateRecord]] = []
+    for page in plan.pages:
+        item = IssuedCertificate(page.award.id, page.layout.name, page.register_no, page.original is not None)
+        record = CertificateRecord(award_id=page.award.id, register_no=page.register_no, layout=page.layout.name,
+                                   mode=mode, reprint_of_id=page.original.id if page.original is not None else None,
                                    printed_by=who, copies=1)
         issued.append(item)
         new_records.append((item, record))
-        pages.append((lay, certificate_values(a, title=titles.get(a.title_code), agency=agency,
-                                              default_signer=signer, register_no=number)))
-    offset = get_calibration(session, printer) if mode == "overlay" else (0.0, 0.0)
-    decisions = {a.decision.number for a in awards if a.decision is not None}
+    pages = [(page.layout, page.values) for page in plan.pages]
+    decisions = {p.award.decision.number for p in plan.pages if p.award.decision is not None}
     doc_title = "Giấy khen" + (f" - Quyết định {', '.join(sorted(decisions))}" if decisions else "")
-    author = agency.name if agency is not None else ""
+    author = plan.agency.name if plan.agency is not None else ""
     path: Path | None = None
     try:
         if isinstance(out, (str, os.PathLike)):
@@ -927,7 +956,7 @@ def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os
             os.close(fd)
             tmp = Path(tmp_name)
             try:
-                count = render_certificates(pages, tmp, mode, offset, doc_title, author)
+                count = render_certificates(pages, tmp, mode, plan.offset, doc_title, author)
                 session.add_all(r for _, r in new_records)
                 session.flush()
                 os.replace(tmp, path)
@@ -935,7 +964,7 @@ def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os
                 if tmp.exists():
                     tmp.unlink()
         else:
-            count = render_certificates(pages, out, mode, offset, doc_title, author)
+            count = render_certificates(pages, out, mode, plan.offset, doc_title, author)
             session.add_all(r for _, r in new_records)
             session.flush()
         session.commit()
@@ -1166,54 +1195,12 @@ def preview_certificates(session: Session, award_ids: Sequence[int], out: str | 
                          layouts: dict[str, Layout] | None = None) -> PreviewResult:
     """The exact pages ``issue_certificates`` would print now, without recording anything:
     a certificate already in the register shows its number, a new one the number it would get."""
-    if mode not in MODES:
-        raise CertificateError(f"Chế độ in «{mode}» không hợp lệ; dùng «full» hoặc «overlay».")
-    ids = list(dict.fromkeys(award_ids))
-    if not ids:
-        raise CertificateError("Chưa chọn khen thưởng nào để xem trước.")
-    layouts = available_layouts() if layouts is None else layouts
-    forced = get_layout(layout_name, layouts) if layout_name else None
-    awards = {a.id: a for a in session.scalars(
-        select(Award).where(Award.id.in_(ids)).options(
-            selectinload(Award.decision), selectinload(Award.person).selectinload(Person.unit),
-            selectinload(Award.unit).selectinload(Unit.parent))
-    ).all()}
-    missing = [i for i in ids if i not in awards]
-    if missing:
-        raise CertificateError(f"Không tìm thấy khen thưởng có mã {', '.join(map(str, missing[:10]))}. Hãy tải lại danh sách.")
-    titles = {t.code: t for t in session.scalars(select(Title)).all()}
-    agency = session.scalars(select(Agency).order_by(Agency.id)).first()
-    signer = session.scalars(
-        select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
-    ).first()
-    chosen = {
-        i: forced or layouts[default_layout_name(awards[i].title_code,
-                                                 "person" if awards[i].person_id is not None else "unit", layouts)]
-        for i in ids
-    }
-    originals = {
-        (r.award_id, r.layout): r.register_no
-        for r in session.scalars(select(CertificateRecord).where(
-            CertificateRecord.award_id.in_(ids), CertificateRecord.reprint_of_id.is_(None)))
-    }
-    last = _next_numbers(session, {(chosen[i].register_code, awards[i].year) for i in ids
-                                   if (i, chosen[i].name) not in originals})
-    pages: list[tuple[Layout, dict[str, str]]] = []
-    numbers: list[str] = []
-    provisional: list[bool] = []
-    for i in ids:
-        a, lay = awards[i], chosen[i]
-        number = originals.get((i, lay.name))
-        provisional.append(number is None)
-        if number is None:
-            key = (lay.register_code, a.year)
-            last[key] += 1
-            number = register_number(last[key], *key)
-        numbers.append(number)
-        pages.append((lay, certificate_values(a, title=titles.get(a.title_code), agency=agency,
-                                              default_signer=signer, register_no=number)))
-    offset = get_calibration(session, printer) if mode == "overlay" else (0.0, 0.0)
-    count = render_certificates(pages, out, mode, offset, "Xem trước giấy khen", agency.name if agency else "")
+    plan = _plan_pages(session, award_ids, layout_name=layout_name, mode=mode, printer=printer, layouts=layouts,
+                       what="xem trước")
+    numbers = [p.register_no for p in plan.pages]
+    provisional = [p.original is None for p in plan.pages]
+    count = render_certificates([(p.layout, p.values) for p in plan.pages], out, mode, plan.offset,
+                                "Xem trước giấy khen", plan.agency.name if plan.agency else "")
     return PreviewResult(count, numbers, provisional)
 
 
