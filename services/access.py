@@ -28,6 +28,11 @@ PERMISSION_LABELS: dict[str, str] = {
 }
 
 
+# A session marked with this key in ``session.info`` does the app's own upkeep (loading the
+# built-in reference data when a database is opened), not a user's change: roles don't apply.
+SYSTEM_SESSION = "tdkt_system_upkeep"
+
+
 class PermissionDenied(Exception):
     """The signed-in user's role does not allow the action."""
 

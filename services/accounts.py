@@ -119,7 +119,7 @@ def check_write(table: str, *, insert_only: bool = False) -> None:
 
 
 def _before_flush(session: Session, _context: object, _instances: object) -> None:
-    if access.current_actor() is None:
+    if access.current_actor() is None or session.info.get(access.SYSTEM_SESSION):
         return
     for obj in session.new:
         check_write(_table_of(obj), insert_only=True)
@@ -142,6 +142,8 @@ def _only_password_changed(obj: UserAccount) -> bool:
 
 def _do_orm_execute(state: ORMExecuteState) -> None:
     if access.current_actor() is None or not (state.is_insert or state.is_update or state.is_delete):
+        return
+    if state.session.info.get(access.SYSTEM_SESSION):
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None) or ""

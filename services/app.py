@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 
 from models.db import Database, open_database
+from services.access import SYSTEM_SESSION
+from services.rulesets import ensure_builtin_rule_sets
 
 
 def open_app_database(target: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Database:
@@ -24,9 +26,9 @@ def open_app_database(target: str | os.PathLike[str] | None = None, *, demo: boo
         database = open_demo_database()
     else:
         database = open_database(target)
-    from services.rulesets import ensure_builtin_rule_sets
-
     with database.session() as session:
+        # The app's own upkeep: whoever is signed in, the reference data must be there.
+        session.info[SYSTEM_SESSION] = True
         ensure_builtin_rule_sets(session)
         session.commit()
     return database

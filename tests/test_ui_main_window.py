@@ -231,3 +231,66 @@ def test_page_registry_is_sound() -> None:
     keys = [spec.key for spec in PAGES]
     assert len(keys) == len(set(keys)) and "window" not in keys  # window.png is the whole window
     assert all(spec.label and spec.factory for spec in PAGES)
+
+
+def test_opening_a_database_with_accounts_asks_to_sign_in(qtbot, db: Database, tmp_path: Path, monkeypatch) -> None:
+    from services import access, accounts
+    from ui import sign_in
+
+    fill(db)
+    other_path = tmp_path / "có tài khoản.db"
+    other = open_database(other_path)
+    fill(other, agency="Sở Nội vụ tỉnh Hà Tĩnh", people=4, year=2025, prefix="N")
+    with other.session() as s:
+        accounts.add_account(s, "admin", "mật khẩu quản trị", "quan_tri")
+        accounts.add_account(s, "lan", "mật khẩu của Lan", "xem")
+        s.commit()
+    other.close()
+    window = make_window(qtbot, db)
+    errors: list[str] = []
+    monkeypatch.setattr(main_window_module, "show_error", lambda _p, what, exc=None, advice="": errors.append(f"{what} {exc}"))
+    asked: list[Path] = []
+
+    def refuse(dialog) -> int:
+        asked.append(dialog.database.path)
+        return 0
+
+    monkeypatch.setattr(sign_in.SignInDialog, "exec", refuse)
+    window.open_database(other_path)
+    assert wait_for_idle(10)
+    # Not signed in: the database already open stays open.
+    assert asked == [other_path.resolve()]
+    assert window.context.database is db
+
+    def accept(dialog) -> int:
+        access.sign_in_as(access.Actor("lan", "xem"))
+        return 1
+
+    monkeypatch.setattr(sign_in.SignInDialog, "exec", accept)
+    try:
+        window.open_database(other_path)
+        assert wait_for_idle(10)
+        assert window.context.database.path == other_path.resolve()
+        assert access.current_actor() == access.Actor("lan", "xem")
+        # Back to a database without accounts: nobody is signed in any more.
+        window.open_database(db.path)
+        assert wait_for_idle(10)
+        assert errors == []
+        assert access.current_actor() is None
+    finally:
+        access.sign_in_as(None)
+        window.context.close()
+
+
+def test_the_window_makes_the_daily_backup_when_it_is_due(qtbot, tmp_path: Path) -> None:
+    from services import backup
+
+    database = open_database(tmp_path / "hằng ngày.db")
+    fill(database)
+    window = make_window(qtbot, database)
+    assert backup.daily_backup_due(database)
+    window._daily_backup()
+    assert wait_for_idle(10)
+    assert not backup.daily_backup_due(database)
+    assert [b.kind for b in backup.list_backups(database.path.stem)] == [backup.KIND_DAILY]
+    window.context.close()

@@ -1,11 +1,11 @@
 """The main window: sidebar of pages, page stack, menus and the status bar."""
 from __future__ import annotations
 
-import importlib.util
+import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,11 +32,10 @@ from ui.worker import run_in_background, show_error
 DATABASE_FILE_FILTER = "Cơ sở dữ liệu (*.db *.sqlite *.sqlite3);;Tất cả các tệp (*)"
 # How many pages get a Ctrl+digit shortcut.
 SHORTCUT_PAGES = 9
+# How often the window checks whether today's automatic backup is still to be made.
+BACKUP_CHECK_MS = 60 * 60 * 1000
 
-
-def demo_available() -> bool:
-    """True once the demo database module is installed."""
-    return importlib.util.find_spec("services.demo") is not None
+log = logging.getLogger(__name__)
 
 
 class PageHost(QWidget):
@@ -110,6 +109,10 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         context.database_changed.connect(self._database_changed)
+        # The daily automatic backup, also for a window left open for days.
+        self._backup_timer = QTimer(self)
+        self._backup_timer.timeout.connect(self._daily_backup)
+        self._backup_timer.start(BACKUP_CHECK_MS)
         self._show_database()
         if PAGES:
             self.sidebar.setCurrentRow(0)
@@ -125,11 +128,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.demo_action = QAction("Mở cơ sở dữ liệu &mẫu", self)
         self.demo_action.triggered.connect(self.open_demo_database)
-        if demo_available():
-            self.demo_action.setStatusTip("Mở CSDL mẫu lập từ Kế hoạch thi đua 2024 (tạo nếu chưa có)")
-        else:
-            self.demo_action.setEnabled(False)
-            self.demo_action.setStatusTip("Bản cài đặt này chưa có cơ sở dữ liệu mẫu")
+        self.demo_action.setStatusTip("Mở CSDL mẫu lập từ Kế hoạch thi đua 2024 (tạo nếu chưa có)")
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
         quit_action = QAction("T&hoát", self)
@@ -188,6 +187,17 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"Cơ sở dữ liệu: {shown}")
         self.database_label.setToolTip(shown)
 
+    def _daily_backup(self) -> None:
+        from services import backup
+
+        database = self.context.database
+
+        def failed(exc: BaseException) -> None:
+            log.warning("Sao lưu tự động hằng ngày không thành công: %s", exc)
+
+        if backup.daily_backup_due(database):
+            run_in_background(backup.daily_backup, database, on_error=failed, parent=self)
+
     def _database_changed(self, _database: Any) -> None:
         self._show_database()
         self.statusBar().showMessage("Đã mở cơ sở dữ liệu.", 5000)
@@ -212,6 +222,13 @@ class MainWindow(QMainWindow):
 
     def _open_in_background(self, opener: Any, progress: str, failure: str) -> None:
         def done(database: Database) -> None:
+            # The accounts of the database just opened decide who may work on it.
+            from ui.sign_in import sign_in_if_needed
+
+            if not sign_in_if_needed(database, self):
+                database.close()
+                self.statusBar().showMessage("Chưa đăng nhập: vẫn giữ cơ sở dữ liệu đang mở.", 8000)
+                return
             self.context.set_database(database)
 
         def failed(exc: BaseException) -> None:
