@@ -183,7 +183,7 @@ def test_printer_failure_takes_back_the_register_entries(page, db, filled, tmp_p
     def broken(printer, pages, progress=None):
         raise printing.PrintError("Máy in hết giấy.")
 
-    monkeypatch.setattr("ui.pages.certificates.print_pages", broken)
+    monkeypatch.setattr("ui.printing.print_pages", broken)
     page.print_certificates()
     assert wait_for_idle()
     assert records(db) == []

@@ -9,6 +9,7 @@ must be off, as the test page says.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
@@ -16,6 +17,10 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
 
+from sqlalchemy.orm import Session
+
+from models.db import Database
+from services.certificates import IssueResult, undo_issue
 from ui.pdf_preview import PdfPages
 
 MM_PER_PT = 25.4 / 72.0
@@ -126,3 +131,25 @@ def print_pages(printer: QPrinter, pages: PdfPages,
     if printer.printerState() == QPrinter.PrinterState.Error:
         raise PrintError("Máy in báo lỗi khi nhận các trang. Hãy kiểm tra máy in rồi in lại.")
     return count
+
+
+def print_and_record(progress, database: Database, printer: QPrinter,
+                     issue: Callable[[Session, io.BytesIO], IssueResult], what: str) -> IssueResult:
+    """Record certificates with ``issue`` (which writes their PDF into the buffer it is
+    given), then send the pages to ``printer``. If the printer refuses the job, the
+    register entries just made are taken back. Runs on a worker thread."""
+    progress.update(0, None, what)
+    buffer = io.BytesIO()
+    with database.session() as s:
+        result = issue(s, buffer)
+    pages = PdfPages(buffer.getvalue())
+    try:
+        print_pages(printer, pages, lambda done, total: progress.update(
+            done, total, f"Đang gửi trang {min(done + 1, total)}/{total} tới máy in…"))
+    except Exception:
+        with database.session() as s:
+            undo_issue(s, [c.record_id for c in result.certificates])
+        raise
+    finally:
+        pages.close()
+    return result

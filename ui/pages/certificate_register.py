@@ -3,7 +3,6 @@ decision, when and by whom it was printed, and whether it was a reprint. Filter 
 and text, export to Excel, and print chosen entries again (a reprint keeps its number)."""
 from __future__ import annotations
 
-import io
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,13 +33,11 @@ from services.certificates import (
     register_rows,
     register_years,
     reprint_records,
-    undo_issue,
 )
 from services.text import fold
 from ui.context import AppContext
 from ui.export import export_model
-from ui.pdf_preview import PdfPages
-from ui.printing import PrintError, ask_printer, chosen_printer_name, print_pages
+from ui.printing import PrintError, ask_printer, chosen_printer_name, print_and_record
 from ui.unit_dialog import tell
 from ui.worker import run_in_background, show_error
 
@@ -59,20 +56,10 @@ def _local(stored: datetime | None, utc: bool) -> str:
 
 def reprint_and_print(progress, database: Database, record_ids: list[int], printer, printer_name: str,
                       printed_by: str | None) -> IssueResult:
-    progress.update(0, None, "Đang dựng các trang in lại…")
-    buffer = io.BytesIO()
-    with database.session() as s:
-        result = reprint_records(s, record_ids, buffer, printer=printer_name, printed_by=printed_by)
-    pages = PdfPages(buffer.getvalue())
-    try:
-        print_pages(printer, pages, lambda done, total: progress.update(done, total, f"Đang gửi trang tới máy in ({done}/{total})…"))
-    except Exception:
-        with database.session() as s:
-            undo_issue(s, [c.record_id for c in result.certificates])
-        raise
-    finally:
-        pages.close()
-    return result
+    return print_and_record(
+        progress, database, printer,
+        lambda s, buffer: reprint_records(s, record_ids, buffer, printer=printer_name, printed_by=printed_by),
+        "Đang dựng các trang in lại…")
 
 
 class CertificateRegisterPage(QWidget):

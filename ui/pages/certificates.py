@@ -45,13 +45,12 @@ from services.certificates import (
     issue_certificates,
     preview_certificates,
     printable_decisions,
-    undo_issue,
 )
 from services.text import fold, format_date, nfc
 from ui.calibration_dialog import CalibrationDialog, known_printers
 from ui.context import AppContext
 from ui.pdf_preview import PdfPages, PdfPreview
-from ui.printing import PrintError, ask_printer, chosen_printer_name, print_pages
+from ui.printing import PrintError, ask_printer, chosen_printer_name, print_and_record
 from ui.unit_dialog import tell
 from ui.worker import run_in_background, show_error
 
@@ -85,22 +84,10 @@ def build_preview(database: Database, award_ids: list[int], layout_name: str | N
 
 
 def issue_and_print(progress, database: Database, award_ids: list[int], printer, options: dict[str, Any]) -> IssueResult:
-    """Record the certificates, make their PDF and send it to ``printer``; if the printer
-    refuses the job the register entries just made are taken back."""
-    progress.update(0, None, "Đang dựng các trang và ghi sổ vàng…")
-    buffer = io.BytesIO()
-    with database.session() as s:
-        result = issue_certificates(s, award_ids, buffer, **options)
-    pages = PdfPages(buffer.getvalue())
-    try:
-        print_pages(printer, pages, lambda done, total: progress.update(done, total, f"Đang gửi trang {done + 1 if done < total else total}/{total} tới máy in…"))
-    except Exception:
-        with database.session() as s:
-            undo_issue(s, [c.record_id for c in result.certificates])
-        raise
-    finally:
-        pages.close()
-    return result
+    """Record the certificates, make their PDF and send it to ``printer``."""
+    return print_and_record(progress, database, printer,
+                            lambda s, buffer: issue_certificates(s, award_ids, buffer, **options),
+                            "Đang dựng các trang và ghi sổ vàng…")
 
 
 def result_text(result: IssueResult, where: str) -> str:
