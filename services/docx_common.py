@@ -312,10 +312,11 @@ def add_signature(doc: Any, recipients: Sequence[str], sign: SignatureBlock | No
 
 
 def save_document(doc: Any, path: Path) -> Path:
-    """Save atomically: a temporary file in the same folder, then renamed over ``path``."""
+    """Save anything with a ``save(path)`` method (a Word document, an openpyxl workbook)
+    atomically: a temporary file in the same folder, then renamed over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".docx", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         doc.save(tmp)

@@ -21,9 +21,7 @@ then written to either format, so both formats always carry the same figures.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -685,7 +683,9 @@ def write_xlsx(report: Report, path: Path) -> Path:
             longest = max([len(str(header))] + [len(str(v[c - 1])) for v in body if c - 1 < len(v)])
             ws.column_dimensions[get_column_letter(c)].width = max(6, min(60, longest + 2))
         ws.freeze_panes = "A5"
-    return _save_workbook(wb, path)
+    from services.docx_common import save_document
+
+    return save_document(wb, path)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -698,18 +698,6 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _save_workbook(wb, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_report(report: Report, path: Path) -> Path:
