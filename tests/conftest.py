@@ -19,6 +19,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # As in the app (ui/worker.py): no automatic collection, which could run on a worker
     # thread and destroy Qt objects there; the fixture below collects on the main thread.
     gc.disable()
+    # Never run the GUI tests on a Python/PySide6 pairing that aborts (ui/qt_runtime.py).
+    from ui.qt_runtime import check_qt_runtime
+
+    problem = check_qt_runtime()
+    if problem is not None:
+        pytest.exit(problem.text(), returncode=3)
 
 
 _tests_run = itertools.count(1)

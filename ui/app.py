@@ -23,6 +23,7 @@ def ensure_application() -> QApplication:
     """The QApplication, created and set up on first call: name, locale, style, font."""
     app = QApplication.instance()
     if app is None:
+        _refuse_unsafe_qt_runtime()
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     if not app.property(_CONFIGURED):
@@ -37,6 +38,27 @@ def ensure_application() -> QApplication:
         apply_style(app)
         collect_garbage_on_gui_thread(app)
     return app
+
+
+def _refuse_unsafe_qt_runtime() -> None:
+    """End the program, with a message, on a Python/PySide6 pairing known to abort it."""
+    from ui.qt_runtime import check_qt_runtime
+
+    problem = check_qt_runtime()
+    if problem is None:
+        return
+    log.error("Môi trường chạy không an toàn: %s", problem.what)
+    print(problem.text(), file=sys.stderr)
+    # A handful of Qt calls is safe even on a faulty pairing: show the reason once.
+    box_app = QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE, problem.what)
+    box.setInformativeText(problem.advice)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.button(QMessageBox.StandardButton.Ok).setText("Đóng")
+    if not QApplication.platformName() == "offscreen":
+        box.exec()
+    del box, box_app
+    raise SystemExit(3)
 
 
 def open_database_from_args(args: argparse.Namespace) -> Database:
