@@ -41,3 +41,25 @@ def test_settings_page(qtbot, db, monkeypatch) -> None:
     assert editor.save() is True
     with db.session() as s:
         assert rule_set_for_year(s, 2024).params["CSTDCS"]["quota_percent"] == 20
+
+
+def test_copy_button_asks_for_a_name_and_copies(qtbot, db, monkeypatch) -> None:
+    # The button's clicked(bool) once reached copy_current as the name and crashed.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+
+    def get_text(*args, **kwargs):
+        asked.append(kwargs.get("text"))
+        return "Bộ của Sở 2024", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    page = SettingsPage(AppContext(db))
+    qtbot.addWidget(page)
+    page.page_shown()
+    editor = page.rule_editor
+    qtbot.mouseClick(editor.copy_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0]
+    assert editor.save_button.isEnabled()
+    assert editor.current().name == "Bộ của Sở 2024"

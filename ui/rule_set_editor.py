@@ -43,7 +43,8 @@ class RuleSetEditor(QWidget):
         self.combo.currentIndexChanged.connect(lambda _i: self.show_current())
         self.copy_button = QPushButton("Sao chép để sửa…")
         self.copy_button.setObjectName("copy_rule_set")
-        self.copy_button.clicked.connect(self.copy_current)
+        # clicked(bool) must not reach copy_current as the new set's name.
+        self.copy_button.clicked.connect(lambda _checked=False: self.copy_current())
         self.save_button = QPushButton("Lưu bộ quy định")
         self.save_button.setObjectName("save_rule_set")
         self.save_button.clicked.connect(self.save)
