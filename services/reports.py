@@ -37,7 +37,7 @@ from models import (Agency, Award, Decision, EmulationPlan, Evaluation, Person, 
 from models.db import Database
 from models.vocabulary import AUTHORITY_LEVELS, GENDERS, RATINGS
 from services.overview import format_number, progress_of, rating_unit_map, short_unit_name
-from services.text import format_date, long_date, name_sort_key, nfc
+from services.text import date_words, format_date, long_date, name_sort_key, nfc
 
 KINDS: dict[str, str] = {
     "phong-trao": "Báo cáo kết quả phong trào thi đua",
@@ -596,7 +596,7 @@ def write_docx(report: Report, path: Path) -> Path:
     doc = new_document(landscape=report.landscape)
     suffix = f"/BC-{report.doc_suffix}" if report.doc_suffix else "/BC"
     dateline = long_date(report.place, report.made_on) if report.place else \
-        f"Ngày {report.made_on.day:02d} tháng {report.made_on.month:02d} năm {report.made_on.year}"
+        date_words(report.made_on).capitalize()
     add_letterhead(doc, Letterhead(report.parent_authority, report.agency, report.doc_suffix, report.place),
                    f"Số:       {suffix}", dateline)
     add_title(doc, report.doc_kind, report.summary)

@@ -86,5 +86,14 @@ def format_date(value: date | None) -> str:
 
 
 def long_date(place: str, value: date) -> str:
-    """The dateline of a document: "Hà Tĩnh, ngày 20 tháng 12 năm 2024"."""
-    return f"{place}, ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    """The dateline of a document: "Hà Tĩnh, ngày 05 tháng 3 năm 2025".
+
+    Nghị định 30/2020/NĐ-CP, Phụ lục I: a zero before days under 10 and before
+    months 1 and 2 ("ngày 05 tháng 02"), none before the other months ("tháng 3")."""
+    return f"{place}, {date_words(value)}"
+
+
+def date_words(value: date) -> str:
+    """"ngày 05 tháng 3 năm 2025", written as Nghị định 30/2020 writes dates (see long_date)."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
