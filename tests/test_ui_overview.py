@@ -96,3 +96,22 @@ def test_todo_links_switch_to_the_right_page(qtbot, db: Database) -> None:
     qtbot.mouseClick(people, Qt.MouseButton.LeftButton)
     assert window.current_page_key() == ("evaluations" if "evaluations" in keys else "people")
     window.close()
+
+
+def test_todo_links_show_page_names_whole(qtbot, db: Database) -> None:
+    # "Mở trang Kế hoạch & đăng ký" once read "Kế hoạch  đăng ký": the "&" became a shortcut.
+    fill(db)
+    window = make_window(qtbot, db)
+    page = window.hosts["overview"].page
+    page.reload(2026)
+    assert wait_for_idle(20)
+    links = [b for b in page.findChildren(QPushButton) if b.objectName().startswith("todo_link_")]
+    assert links
+    labels = {spec.label for spec in PAGES}
+    for link in links:
+        shown = link.text().replace("&&", "&")
+        assert "&" not in link.text().replace("&&", ""), link.text()
+        assert any(f"Mở trang {label} →" == shown for label in labels), shown
+    plan = page.findChild(QPushButton, "todo_link_no_plan")
+    assert plan is not None and plan.text().replace("&&", "&") == "Mở trang Kế hoạch & đăng ký →"
+    window.close()

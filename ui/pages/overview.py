@@ -491,7 +491,8 @@ class OverviewPage(QWidget):
             line.addWidget(text, 1)
             key = next((k for k in item.pages if k in labels), None)
             if key is not None and callable(switch):
-                button = QPushButton(f"Mở trang {labels[key]} →")
+                # "&" would be taken as a shortcut mark ("Kế hoạch & đăng ký" lost it): double it.
+                button = QPushButton(f"Mở trang {labels[key]} →".replace("&", "&&"))
                 button.setObjectName(f"todo_link_{item.key}")
                 button.setFlat(True)
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
