@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.db import Database
@@ -36,8 +37,25 @@ def ensure_application() -> QApplication:
         app.setOrganizationName(ORGANISATION)
         app.setWindowIcon(icon("app"))
         apply_style(app)
+        install_vietnamese_translation(app)
         collect_garbage_on_gui_thread(app)
     return app
+
+
+TRANSLATION_QM = Path(__file__).resolve().parent.parent / "resources" / "translations" / "qtbase_vi.qm"
+
+
+def install_vietnamese_translation(app: QApplication) -> bool:
+    """Qt's own texts (standard buttons, text fields' context menus, file dialogs, wizards)
+    in Vietnamese: PySide6 ships no Vietnamese translation, so the app carries its own
+    (resources/translations/qtbase_vi.ts, compiled with PySide6's lrelease)."""
+    translator = QTranslator(app)
+    if not translator.load(str(TRANSLATION_QM)):
+        log.warning("Không nạp được bản dịch tiếng Việt của Qt: %s", TRANSLATION_QM)
+        return False
+    app.installTranslator(translator)
+    app.setProperty("tdktTranslator", translator)  # kept alive with the application
+    return True
 
 
 def _refuse_unsafe_qt_runtime() -> None:
