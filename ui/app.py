@@ -49,12 +49,11 @@ def install_vietnamese_translation(app: QApplication) -> bool:
     """Qt's own texts (standard buttons, text fields' context menus, file dialogs, wizards)
     in Vietnamese: PySide6 ships no Vietnamese translation, so the app carries its own
     (resources/translations/qtbase_vi.ts, compiled with PySide6's lrelease)."""
-    translator = QTranslator(app)
+    translator = QTranslator(app)  # owned by the application, lives as long as it
     if not translator.load(str(TRANSLATION_QM)):
         log.warning("Không nạp được bản dịch tiếng Việt của Qt: %s", TRANSLATION_QM)
         return False
     app.installTranslator(translator)
-    app.setProperty("tdktTranslator", translator)  # kept alive with the application
     return True
 
 
