@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import sys
 
-from services.cli import build_parser, configure_stdio
-from services.errors import setup_console_logging, setup_logging
+from cli import build_parser, configure_stdio
+from services.system.errors import setup_console_logging, setup_logging
 
 
 def main(argv: list[str] | None = None) -> int:
     configure_stdio()
     # Warnings and errors on the console; everything from INFO up in the log file of the
-    # user's data folder (services/errors.py).
+    # user's data folder (services/system/errors.py).
     setup_console_logging()
     setup_logging()
     # Commands that need Qt widgets are registered from ui/ (which imports Qt lazily).

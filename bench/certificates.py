@@ -27,7 +27,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from models import Agency, Award, Decision, Person, Signer, Unit  # noqa: E402
 from models.db import open_database  # noqa: E402
-from services import certificates as C  # noqa: E402
+from services.output import certificates as C  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Đức", "Hữu", "Thị Thu", "Minh", "Quốc", "Thị Ngọc", "Xuân", "Thanh"]

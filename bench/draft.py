@@ -27,8 +27,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from models import Award, Evaluation, Initiative, Person, Unit, UnitEvaluation  # noqa: E402
 from models.db import open_database  # noqa: E402
-from services.drafting import draft_to_json, draft_year  # noqa: E402
-from services.rulesets import ensure_builtin_rule_sets  # noqa: E402
+from services.awards.drafting import draft_to_json, draft_year  # noqa: E402
+from services.awards.rulesets import ensure_builtin_rule_sets  # noqa: E402
 
 YEAR = 2024
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
@@ -122,8 +122,8 @@ _CAPTURED: list = []
 
 def _statements(session) -> list:
     if not _CAPTURED:
-        from services import drafting
-        from services.rulesets import rule_set_for_year
+        from services.awards import drafting
+        from services.awards.rulesets import rule_set_for_year
 
         conn = session.connection()
         real = type(conn).execute

@@ -34,8 +34,8 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
-    from services.drafting import draft_year
-    from services.demo import open_demo_database
+    from services.awards.drafting import draft_year
+    from services.records.demo import open_demo_database
     from ui.app import ensure_application
     from ui.context import AppContext
     from ui.main_window import MainWindow

@@ -41,7 +41,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QTableView
 
-    from services.people import load_people, person_details
+    from services.records.people import load_people, person_details
     from ui.app import ensure_application
     from ui.people_model import COLUMN_KEYS, PeopleTableModel
 

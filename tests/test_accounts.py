@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from models import AuditEntry, Decision, Setting, Unit, UserAccount
-from services import access, accounts
+from services.system import access, accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,8 +92,8 @@ def test_read_only_user_cannot_change_anything(users):
 
 
 def test_read_only_user_cannot_import(users):
-    from services.demo import build_demo_exchange
-    from services.exchange import import_exchange
+    from services.records.demo import build_demo_exchange
+    from services.records.exchange import import_exchange
 
     with users.session() as s:
         accounts.sign_in(s, "xem", "chỉ xem 12345")
@@ -192,10 +192,10 @@ def test_read_only_user_cannot_change_anything_through_the_window(qtbot, users, 
     an edit made through any page's session is refused and the database stays as it was."""
     from PySide6.QtWidgets import QMessageBox
 
-    from services import backup
+    from services.system import backup
+    from ui import worker
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui import worker
 
     saved = backup.make_backup(users.path)
     errors = []
@@ -227,7 +227,7 @@ def test_read_only_user_cannot_change_anything_through_the_window(qtbot, users, 
 
 
 def test_printer_calibration_goes_with_the_right_to_print(users):
-    from services.certificates import CALIBRATION_PREFIX, set_calibration
+    from services.output.certificates import CALIBRATION_PREFIX, set_calibration
 
     assert CALIBRATION_PREFIX == accounts.CALIBRATION_SETTING_PREFIX
     with users.session() as s:

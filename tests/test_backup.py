@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, Person, Unit
 from models.db import backup_dir, open_database
-from services import access, accounts, backup
+from services.system import access, accounts, backup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,10 +165,9 @@ def test_backup_and_restore_commands(db, tmp_path):
 def test_backup_page_backs_up_and_restores(qtbot, db, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from services.awards.rulesets import ensure_builtin_rule_sets
     from ui.context import AppContext
     from ui.pages.backup import BackupPage
-
-    from services.rulesets import ensure_builtin_rule_sets
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     _fill(db)

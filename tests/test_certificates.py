@@ -13,8 +13,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Agency, Award, CertificateRecord, Decision, Person, Signer, Unit
-from services import certificates as C
-from services.fonts import bundled_serif_files, find_times_new_roman, serif_family
+from services.output import certificates as C
+from services.system.fonts import (
+    bundled_serif_files,
+    find_times_new_roman,
+    serif_family,
+)
 
 
 def nfd(text: str) -> str:
@@ -308,13 +312,14 @@ def test_unit_award_and_title_certificate_texts(db, sample):
 def test_command_line(db, sample, tmp_path, capsys):
     import argparse
 
-    from services.cli import COMMAND_MODULES, add_database_options
+    from cli import COMMAND_MODULES, add_database_options
+    from cli import certificates as cli_certificates
 
     assert "certificates" in COMMAND_MODULES
     # Only this module's command, so the test does not depend on the other commands.
     parser = argparse.ArgumentParser()
     add_database_options(parser)
-    C.register(parser.add_subparsers(dest="command"))
+    cli_certificates.register(parser.add_subparsers(dest="command"))
 
     def run(*argv: str) -> int:
         args = parser.parse_args(["--db", str(db.path), *argv])

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Agency, Award, Decision, Person, Signer
-from services import certificates as C
-from services.demo import open_demo_database
-from services.drafting import draft_year
-from services.text import long_date
+from services.awards.drafting import draft_year
+from services.output import certificates as C
+from services.records.demo import open_demo_database
+from services.system.text import long_date
 
 
 def test_demo_cstdcs_2024_decision_prints_one_page_per_awardee():

@@ -1,9 +1,16 @@
-"""The chart style module (services/charts.py): figures from plain data, Vietnamese labels,
+"""The chart style module (services/output/charts.py): figures from plain data, Vietnamese labels,
 PNG output, and an honest message when there is nothing to draw."""
 from __future__ import annotations
 
-from services.charts import (COLOURS, ProgressBar, figure_png, grouped_bars_figure, share_figure,
-                             title_progress_figure, wrap_label)
+from services.output.charts import (
+    COLOURS,
+    ProgressBar,
+    figure_png,
+    grouped_bars_figure,
+    share_figure,
+    title_progress_figure,
+    wrap_label,
+)
 
 
 def all_texts(fig) -> list[str]:

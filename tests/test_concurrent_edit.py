@@ -8,7 +8,12 @@ from sqlalchemy import select
 
 from models import Evaluation, Person, Unit
 from models.db import open_database
-from services.errors import CONFLICT_MESSAGE, EditConflict, commit_or_conflict, user_message
+from services.system.errors import (
+    CONFLICT_MESSAGE,
+    EditConflict,
+    commit_or_conflict,
+    user_message,
+)
 
 
 @pytest.fixture

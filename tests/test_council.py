@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from services import council, nominations as nm
-from services.demo import populate_demo
-from services.units import ValidationError
+from services.awards import council
+from services.awards import nominations as nm
+from services.records.demo import populate_demo
+from services.records.units import ValidationError
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ DECISION_NUMBER = "999/QĐ-KIEMTHU"
 IMPORT_CHILD = r"""
 import sys
 from models.db import open_database
-from services.exchange import import_exchange, read_exchange_file
+from services.records.exchange import import_exchange, read_exchange_file
 doc = read_exchange_file(sys.argv[2])
 db = open_database(sys.argv[1])
 print("ready", flush=True)
@@ -148,8 +148,8 @@ def _torture(template: Path, work: Path, code: str, extra: list[str], queries: d
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
-    from services.demo import build_demo_exchange, populate_demo
-    from services.exchange import write_exchange_file
+    from services.records.demo import build_demo_exchange, populate_demo
+    from services.records.exchange import write_exchange_file
 
     folder = tmp_path_factory.mktemp("crash")
     empty = folder / "trống.db"

@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select
 
+from cli import add_database_options
 from models import Award, Decision, Evaluation, Initiative, Person
-from services import council, decisions, nominations as nm
-from services.cli import add_database_options
-from services.demo import populate_demo
-from services.drafting import draft_year
-from services.history import person_history
+from services.awards import council, decisions
+from services.awards import nominations as nm
+from services.awards.drafting import draft_year
+from services.awards.history import person_history
+from services.records.demo import populate_demo
 
 
 def _approve(s, title="CSTDCS", override=("CB0048", "Thành tích đột xuất năm 2024")):
@@ -94,7 +95,7 @@ def test_cancel_removes_awards_from_history_and_frees_initiatives(demo):
 
 
 def test_cli_flow_from_draft_to_decision_and_documents(db, tmp_path, capsys):
-    from services import workflow_cli
+    from cli import workflow as workflow_cli
 
     def cli(*argv):
         parser = argparse.ArgumentParser()

@@ -11,11 +11,26 @@ from sqlalchemy import func, select
 
 import main
 from models import (
-    Agency, Award, Decision, EmulationPlan, Evaluation, Person, PersonUnitHistory, Registration, Signer, Unit,
+    Agency,
+    Award,
+    Decision,
+    EmulationPlan,
+    Evaluation,
+    Person,
+    PersonUnitHistory,
+    Registration,
+    Signer,
+    Unit,
 )
 from models.db import Database
-from services.demo import PLANTS, UNIT_RATINGS, build_demo_exchange, open_demo_database, populate_demo
-from services.exchange import read_exchange_file, validate_exchange
+from services.records.demo import (
+    PLANTS,
+    UNIT_RATINGS,
+    build_demo_exchange,
+    open_demo_database,
+    populate_demo,
+)
+from services.records.exchange import read_exchange_file, validate_exchange
 
 Y = 2024
 GOOD = ("HTXSNV", "HTTNV")

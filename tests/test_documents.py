@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Person
-from services import council, decisions, documents, nominations as nm
-from services.demo import populate_demo
+from services.awards import council, decisions
+from services.awards import nominations as nm
+from services.output import documents
+from services.records.demo import populate_demo
 
 
 @pytest.fixture

@@ -7,12 +7,23 @@ import json
 import random
 from datetime import date
 
-from models import (Award, Decision, Evaluation, Initiative, Person, PersonUnitHistory, Unit, UnitEvaluation)
+from cli import add_database_options
+from cli import drafting as cli_drafting
+from cli import rulesets as cli_rulesets
+from models import (
+    Award,
+    Decision,
+    Evaluation,
+    Initiative,
+    Person,
+    PersonUnitHistory,
+    Unit,
+    UnitEvaluation,
+)
 from models.db import open_database
-from services import drafting, rulesets
-from services.cli import add_database_options
-from services.drafting import draft_to_json, draft_to_text, draft_year
-from services.rulesets import copy_rule_set, rule_set_for_year
+from services.awards import drafting, rulesets
+from services.awards.drafting import draft_to_json, draft_to_text, draft_year
+from services.awards.rulesets import copy_rule_set, rule_set_for_year
 
 Y = 2024
 
@@ -22,8 +33,8 @@ def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     add_database_options(parser)
     sub = parser.add_subparsers(dest="command")
-    drafting.register(sub)
-    rulesets.register(sub)
+    cli_drafting.register(sub)
+    cli_rulesets.register(sub)
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -235,8 +246,8 @@ def test_demo_exchange_drafts_sanely(db):
     """Import the demo exchange file and draft 2024: the lists hang together."""
     import re
 
-    from services.demo import build_demo_exchange
-    from services.exchange import import_exchange
+    from services.records.demo import build_demo_exchange
+    from services.records.exchange import import_exchange
 
     with db.session() as s:
         import_exchange(s, build_demo_exchange())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from models import Award, Evaluation, Initiative, Person, PersonUnitHistory
-from services import units
-from services.eligibility import prepare
-from services.evaluations import load_grid
-from services.units import UnitInput
+from services.awards.eligibility import prepare
+from services.records import units
+from services.records.evaluations import load_grid
+from services.records.units import UnitInput
 
 
 def test_preview_follows_edits_and_history(db) -> None:

@@ -8,9 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Evaluation, Person, PersonUnitHistory, UnitEvaluation
-from services import units
-from services.evaluations import load_grid, parse_discipline, parse_rating, save_grid
-from services.units import StaleRecordError, UnitInput, ValidationError
+from services.records import units
+from services.records.evaluations import (
+    load_grid,
+    parse_discipline,
+    parse_rating,
+    save_grid,
+)
+from services.records.units import StaleRecordError, UnitInput, ValidationError
 
 
 def test_parse_codes_from_what_people_type() -> None:

@@ -12,10 +12,17 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Evaluation, Person, PersonUnitHistory
 from models.db import Database
-from services import units
-from services.excel_import import (FIELDS, guess_mapping, import_preview, list_sheets, preview, read_sheet,
-                                   write_template)
-from services.units import UnitInput, ValidationError
+from services.records import units
+from services.records.excel_import import (
+    FIELDS,
+    guess_mapping,
+    import_preview,
+    list_sheets,
+    preview,
+    read_sheet,
+    write_template,
+)
+from services.records.units import UnitInput, ValidationError
 
 
 @pytest.fixture

@@ -14,8 +14,13 @@ from sqlalchemy import select
 import main
 from models import Decision, Evaluation, Initiative, Person, PersonUnitHistory, Unit
 from models.db import Database, open_database
-from services.exchange import (
-    ExchangeError, export_exchange, import_exchange, read_exchange_file, validate_exchange, write_exchange_file,
+from services.records.exchange import (
+    ExchangeError,
+    export_exchange,
+    import_exchange,
+    read_exchange_file,
+    validate_exchange,
+    write_exchange_file,
 )
 
 
@@ -125,7 +130,7 @@ def test_export_import_export_gives_the_same_document(db: Database, tmp_path: Pa
 
 
 def test_the_demo_document_survives_a_round_trip_through_the_command_line(db: Database, tmp_path: Path) -> None:
-    from services.demo import build_demo_exchange
+    from services.records.demo import build_demo_exchange
 
     demo_file = tmp_path / "dữ liệu mẫu.json"
     write_exchange_file(build_demo_exchange(), demo_file)

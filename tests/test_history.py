@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Person, Unit
-from services.demo import populate_demo
-from services.history import higher_forms, person_history, unit_history
+from services.awards.history import higher_forms, person_history, unit_history
+from services.records.demo import populate_demo
 
 
 def test_history_and_higher_forms_on_the_demo(db):

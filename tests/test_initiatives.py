@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, Award, Decision, Initiative, Person
-from services import initiatives as svc
-from services import units
-from services.units import UnitInput, ValidationError
+from services.records import initiatives as svc
+from services.records import units
+from services.records.units import UnitInput, ValidationError
 
 
 def test_register(db) -> None:

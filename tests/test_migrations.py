@@ -11,7 +11,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from models import Base
-from models.db import alembic_config, backup_dir, current_revision, head_revision, make_engine, open_database
+from models.db import (
+    alembic_config,
+    backup_dir,
+    current_revision,
+    head_revision,
+    make_engine,
+    open_database,
+)
 
 
 def test_autogenerate_finds_no_difference_between_models_and_migrations(db) -> None:

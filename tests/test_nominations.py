@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry
-from services import council, nominations as nm
-from services.demo import populate_demo
-from services.units import ValidationError
+from services.awards import council
+from services.awards import nominations as nm
+from services.records.demo import populate_demo
+from services.records.units import ValidationError
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_state_machine_and_locked_lists(demo):
         council.record_meeting(s, [nl.id], held_on=date(2024, 12, 15), members_total=9, members_present=9)
         council.record_votes(s, nl.id, {nm.subject_code(n): 9 for n in nm.view_list(s, nl).proposed})
         council.conclude(s, nl.id)
-        from services.decisions import create_decision
+        from services.awards.decisions import create_decision
         create_decision(s, nl.id, number="215", issued_on=date(2024, 12, 20))
         s.commit()
         assert nl.state == "da_quyet_dinh"

@@ -1,4 +1,4 @@
-"""The overview figures (services/overview.py) on a database filled through the ORM: the
+"""The overview figures (services/output/overview.py) on a database filled through the ORM: the
 year's counts, and the plan against results (registrations, draft, decisions, targets, to-do)."""
 from __future__ import annotations
 
@@ -6,12 +6,32 @@ from datetime import date, datetime
 
 from sqlalchemy import text
 
-from models import (Agency, Award, Decision, EmulationPlan, Evaluation, Initiative, NominationList, Person, Phase,
-                    Registration, Target, TitleTarget, Unit, UnitEvaluation)
+from models import (
+    Agency,
+    Award,
+    Decision,
+    EmulationPlan,
+    Evaluation,
+    Initiative,
+    NominationList,
+    Person,
+    Phase,
+    Registration,
+    Target,
+    TitleTarget,
+    Unit,
+    UnitEvaluation,
+)
 from models.db import Database
-from services.drafting import draft_year
-from services.overview import (NO_AGENCY_NAME, agency_name, available_years, load_overview, load_progress,
-                               progress_figures)
+from services.awards.drafting import draft_year
+from services.output.overview import (
+    NO_AGENCY_NAME,
+    agency_name,
+    available_years,
+    load_overview,
+    load_progress,
+    progress_figures,
+)
 
 
 def fill(database: Database, *, agency: str | None = "Sở Lao động - Thương binh và Xã hội tỉnh Hà Tĩnh",

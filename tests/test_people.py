@@ -8,13 +8,21 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import AuditEntry, Award, Decision, Evaluation, Initiative, Person, PersonUnitHistory
+from models import (
+    AuditEntry,
+    Award,
+    Decision,
+    Evaluation,
+    Initiative,
+    Person,
+    PersonUnitHistory,
+)
 from models.db import Database
-from services import people as svc
-from services import units
-from services.people import PersonInput
-from services.text import fold
-from services.units import StaleRecordError, UnitInput, ValidationError
+from services.records import people as svc
+from services.records import units
+from services.records.people import PersonInput
+from services.records.units import StaleRecordError, UnitInput, ValidationError
+from services.system.text import fold
 
 TODAY = date(2024, 6, 15)
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, Person, TitleTarget
-from services import plan as svc
-from services import units
-from services.units import UnitInput, ValidationError
+from services.records import plan as svc
+from services.records import units
+from services.records.units import UnitInput, ValidationError
 
 
 def test_plan_and_registrations(db) -> None:

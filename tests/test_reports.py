@@ -1,4 +1,4 @@
-"""The reports (services/reports.py): every figure equals an independent SQL count on the
+"""The reports (services/output/reports.py): every figure equals an independent SQL count on the
 database; the .docx opens with python-docx with correct Vietnamese and its charts; the .xlsx
 opens with openpyxl with the same figures; the command line writes both formats."""
 from __future__ import annotations
@@ -13,13 +13,14 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import text
 
+from cli import add_database_options
+from cli import reports as cli_reports
 from models import Award, Decision, Person
 from models.db import Database
-from services import reports
-from services.cli import add_database_options
-from services.drafting import draft_year
-from services.overview import short_unit_name
-from services.reports import ReportError, build_report, write_report
+from services.awards.drafting import draft_year
+from services.output import reports
+from services.output.overview import short_unit_name
+from services.output.reports import ReportError, build_report, write_report
 from tests.test_overview import add_plan_details, fill
 
 Y = 2024
@@ -30,7 +31,7 @@ def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     add_database_options(parser)
     sub = parser.add_subparsers(dest="command")
-    reports.register(sub)
+    cli_reports.register(sub)
     args = parser.parse_args(argv)
     return args.handler(args)
 

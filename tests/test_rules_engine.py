@@ -9,9 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.rules_engine import (EngineInput, EvaluationFact, InitiativeFact, PersonInput, UnitInput, draft_lists,
-                                   quota_of)
-from services.rulesets import _builtin_doc
+from services.awards.rules_engine import (
+    EngineInput,
+    EvaluationFact,
+    InitiativeFact,
+    PersonInput,
+    UnitInput,
+    draft_lists,
+    quota_of,
+)
+from services.awards.rulesets import _builtin_doc
 
 Y = 2024
 PARAMS = _builtin_doc()["params"]

@@ -9,9 +9,20 @@ import pytest
 from sqlalchemy import func, select
 
 from models import RuleSet
-from services.rulesets import (RULES_DIR, RuleSetError, apply_overrides, copy_rule_set, ensure_builtin_rule_sets,
-                               export_rule_set, get_rule_set, import_rule_set, overrides_in_force,
-                               rule_set_for_year, validate_overrides, validate_params)
+from services.awards.rulesets import (
+    RULES_DIR,
+    RuleSetError,
+    apply_overrides,
+    copy_rule_set,
+    ensure_builtin_rule_sets,
+    export_rule_set,
+    get_rule_set,
+    import_rule_set,
+    overrides_in_force,
+    rule_set_for_year,
+    validate_overrides,
+    validate_params,
+)
 
 
 def test_builtin_file_matches_rules_2024():
@@ -138,12 +149,12 @@ def main(argv: list[str]) -> int:
     """The command line with only this module's commands (others may be mid-work)."""
     import argparse
 
-    from services import rulesets
-    from services.cli import add_database_options
+    from cli import add_database_options
+    from cli import rulesets as cli_rulesets
 
     parser = argparse.ArgumentParser()
     add_database_options(parser)
-    rulesets.register(parser.add_subparsers(dest="command"))
+    cli_rulesets.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)
     return args.handler(args)
 

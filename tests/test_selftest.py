@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from services import selftest
+from cli import selftest as cli_selftest
+from services.system import selftest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def test_a_failing_step_fails_the_self_test(monkeypatch, capsys):
 
     steps = [(n, broken if n == "In giấy khen (PDF)" else f) for n, f in selftest.STEPS]
     monkeypatch.setattr(selftest, "STEPS", steps)
-    assert selftest._cmd_self_test(None) == 1
+    assert cli_selftest._cmd_self_test(None) == 1
     out = capsys.readouterr().out
     assert "[LỖI] In giấy khen (PDF)" in out and "mẫu giấy khen hỏng" in out and "CÓ LỖI" in out
     assert "Tạo văn bản" not in out  # later steps are not run on a broken installation

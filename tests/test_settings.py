@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, RuleSet
-from services import access
-from services import settings as svc
-from services.rulesets import rule_set_for_year
-from services.units import ValidationError
+from services.awards.rulesets import rule_set_for_year
+from services.records.units import ValidationError
+from services.system import access
+from services.system import settings as svc
 
 
 def test_agency_signers_and_rule_sets(db) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.storage_check import (
+from services.system.storage_check import (
     DRIVE_REMOTE,
     NetworkLocationError,
     check_database_path,
@@ -78,8 +78,8 @@ def test_local_database_opens(tmp_path):
 
 
 def test_app_refuses_database_on_network_mount(tmp_path, monkeypatch):
-    from services import storage_check
-    from services.app import open_app_database
+    from services.system import storage_check
+    from services.system.app import open_app_database
 
     monkeypatch.setattr(storage_check, "current_mounts", lambda platform=None: [("/", "ext4"), (str(tmp_path), "cifs")])
     target = tmp_path / "chung" / "tdkt.db"

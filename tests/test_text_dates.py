@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from services.text import date_words, long_date
+from services.system.text import date_words, long_date
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from sqlalchemy import func, select
 
 from models import Agency, Award, CertificateRecord, Decision, Person, Signer, Unit
-from services import certificates as C
+from services.output import certificates as C
 from ui import printing
 from ui.context import AppContext
 from ui.worker import wait_for_idle

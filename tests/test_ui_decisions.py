@@ -10,8 +10,9 @@ from PySide6.QtCore import QDate
 from sqlalchemy import func, select
 
 from models import Award, Decision
-from services import council, nominations as nm
-from services.demo import populate_demo
+from services.awards import council
+from services.awards import nominations as nm
+from services.records.demo import populate_demo
 from ui.context import AppContext
 from ui.pages.decisions import DecisionDialog, DecisionsPage
 from ui.pages.history import HistoryPage

@@ -8,8 +8,8 @@ import sys
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from services import errors
-from services.access import PermissionDenied
+from services.system import errors
+from services.system.access import PermissionDenied
 from ui import error_dialog
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from models import AuditEntry, Evaluation, Person, PersonUnitHistory, UnitEvaluation
 from models.db import Database
-from services import units
-from services.units import UnitInput
+from services.records import units
+from services.records.units import UnitInput
 from ui.context import AppContext
 from ui.evaluation_grid import KEYS
 from ui.pages.evaluations import EvaluationsPage

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from models import Person
 from models.db import Database
-from services import units
-from services.units import UnitInput
+from services.records import units
+from services.records.units import UnitInput
 from ui.excel_import_dialog import BAD, ExcelImportDialog
 
 

@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from models import Agency, Person, Signer
-from services.demo import build_demo_exchange
-from services.exchange import write_exchange_file
+from services.records.demo import build_demo_exchange
+from services.records.exchange import write_exchange_file
 from ui import first_run
 from ui.first_run import FirstRunWizard, needs_first_run
 

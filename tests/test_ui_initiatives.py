@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import Award, Initiative, Person
-from services import units
-from services.units import UnitInput
+from services.records import units
+from services.records.units import UnitInput
 from ui.context import AppContext
 from ui.pages.initiatives import InitiativeDialog, InitiativesPage
 

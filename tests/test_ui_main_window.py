@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QWidget
 
 from models.db import Database, open_database
-from services.about import APP_TITLE
+from services.system.about import APP_TITLE
 from tests.test_ui_overview import fill
 from ui import main_window as main_window_module
 from ui.context import AppContext
@@ -234,7 +234,7 @@ def test_page_registry_is_sound() -> None:
 
 
 def test_opening_a_database_with_accounts_asks_to_sign_in(qtbot, db: Database, tmp_path: Path, monkeypatch) -> None:
-    from services import access, accounts
+    from services.system import access, accounts
     from ui import sign_in
 
     fill(db)
@@ -283,7 +283,7 @@ def test_opening_a_database_with_accounts_asks_to_sign_in(qtbot, db: Database, t
 
 
 def test_the_window_makes_the_daily_backup_when_it_is_due(qtbot, tmp_path: Path) -> None:
-    from services import backup
+    from services.system import backup
 
     database = open_database(tmp_path / "hằng ngày.db")
     fill(database)

@@ -10,8 +10,8 @@ from PySide6.QtCore import QDate
 from sqlalchemy import select
 
 from models import AuditEntry
-from services import nominations as nm
-from services.demo import populate_demo
+from services.awards import nominations as nm
+from services.records.demo import populate_demo
 from ui.context import AppContext
 from ui.council_dialog import CouncilDialog
 from ui.pages.nominations import NominationsPage, ReasonDialog
@@ -161,8 +161,8 @@ def test_draft_override_submit_and_council(qtbot, page, demo, reasons, tmp_path)
 
 
 def test_decided_list_is_locked_on_screen(qtbot, page, demo):
-    from services import council
-    from services.decisions import create_decision
+    from services.awards import council
+    from services.awards.decisions import create_decision
 
     with demo.session() as s:
         nm.save_draft(s, 2024)

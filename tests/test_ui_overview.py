@@ -34,8 +34,9 @@ def make_window(qtbot, database: Database) -> MainWindow:
 
 
 def test_demo_overview_shows_the_2024_plan_against_draft_and_decisions(qtbot) -> None:
-    from services.demo import open_demo_database
     from sqlalchemy import text
+
+    from services.records.demo import open_demo_database
 
     database = open_demo_database()
     try:

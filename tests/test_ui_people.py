@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from models import Person, PersonUnitHistory
 from models.db import Database
-from services import units
-from services.units import UnitInput
+from services.records import units
+from services.records.units import UnitInput
 from ui import unit_dialog
 from ui.context import AppContext
 from ui.pages.people import PeoplePage

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtWidgets import QTableWidgetItem
 
 from models import Person
-from services import plan as svc
-from services import units
-from services.units import UnitInput
+from services.records import plan as svc
+from services.records import units
+from services.records.units import UnitInput
 from ui.context import AppContext
 from ui.pages.plan import PlanPage
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from cli import add_database_options
 from models.db import Database
-from services.cli import add_database_options
 from tests.test_ui_overview import fill
 from ui.commands import register
 from ui.pages import PAGES

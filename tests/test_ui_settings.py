@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import settings as svc
-from services.rulesets import rule_set_for_year
+from services.awards.rulesets import rule_set_for_year
+from services.system import settings as svc
 from ui.context import AppContext
 from ui.pages.settings import SettingsPage
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex, QSettings
 
 from models import Person, Unit
 from models.db import Database
-from services import units
-from services.units import UnitInput
+from services.records import units
+from services.records.units import UnitInput
 from ui import unit_dialog
 from ui.context import AppContext
 from ui.pages.units import ID_ROLE, DeletedUnitsDialog, UnitsPage

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from models import AuditEntry, Person, Unit
 from models.db import Database
-from services import units as svc
-from services.access import Actor, PermissionDenied, sign_in_as
-from services.units import StaleRecordError, UnitInput, ValidationError
+from services.records import units as svc
+from services.records.units import StaleRecordError, UnitInput, ValidationError
+from services.system.access import Actor, PermissionDenied, sign_in_as
 
 
 def make_tree(db: Database) -> dict[str, int]:

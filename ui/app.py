@@ -10,8 +10,8 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.db import Database
-from services.about import APP_TITLE, ORGANISATION, VERSION
-from services.app import open_app_database
+from services.system.about import APP_TITLE, ORGANISATION, VERSION
+from services.system.app import open_app_database
 from ui.style import apply_style, icon
 from ui.worker import collect_garbage_on_gui_thread
 
@@ -159,7 +159,7 @@ def _first_run_and_sign_in(args: argparse.Namespace, database: Database) -> Data
 
 def _backup_quietly(database: Database, *, on_close: bool) -> None:
     """Automatic backups never stop the app: a failure is logged (the next one will retry)."""
-    from services import backup
+    from services.system import backup
 
     try:
         if on_close:

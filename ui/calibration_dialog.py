@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database, data_dir
-from services.access import PermissionDenied
-from services.certificates import (
+from services.output.certificates import (
     DEFAULT_PRINTER,
     CertificateError,
     get_calibration,
@@ -30,7 +29,8 @@ from services.certificates import (
     render_test_page,
     set_calibration,
 )
-from services.text import nfc
+from services.system.access import PermissionDenied
+from services.system.text import nfc
 from ui.pdf_preview import PdfPages
 from ui.printing import ask_printer, print_pages, printer_names
 from ui.worker import run_in_background, show_error

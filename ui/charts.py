@@ -1,4 +1,4 @@
-"""A matplotlib figure (from ``services.charts``) shown on a page."""
+"""A matplotlib figure (from ``services.output.charts``) shown on a page."""
 from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg

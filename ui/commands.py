@@ -36,7 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def screenshot_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.app import database_error_message, ensure_application, open_database_from_args
+    from ui.app import (
+        database_error_message,
+        ensure_application,
+        open_database_from_args,
+    )
 
     ensure_application()
     try:

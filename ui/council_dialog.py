@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 
 from models.db import Database
 from models.vocabulary import LIST_STATES
-from services import council
-from services import nominations as nm
-from services.access import PermissionDenied
-from services.units import RecordError, ValidationError
+from services.awards import council
+from services.awards import nominations as nm
+from services.records.units import RecordError, ValidationError
+from services.system.access import PermissionDenied
 from ui import unit_dialog as dialogs
 
 NOT_VOTED = -1  # spin box value meaning "no votes recorded yet" (shown as "—")
@@ -71,7 +71,7 @@ class CouncilDialog(QDialog):
             m = nl.meeting
             self.meeting = (_Meeting(m.held_on, m.place, m.chair, m.secretary, m.members_total, m.members_present,
                                      list(m.attendees or [])) if m is not None else None)
-            from services.decisions import agency
+            from services.awards.decisions import agency
 
             ag = agency(s)
             self.default_place = ag.name if ag else ""
@@ -316,7 +316,7 @@ class CouncilDialog(QDialog):
         return True
 
     def write_minutes(self, folder: Path | None = None, on_done: Callable[[list[Path]], None] | None = None) -> None:
-        from services import documents
+        from services.output import documents
         from ui.pages.nominations import choose_folder, write_documents
 
         if self.state == "trinh_hoi_dong" and (self.meeting is None or self._entered() != self.meeting

@@ -22,17 +22,23 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QStyle,
     QVBoxLayout,
-    QHBoxLayout,
     QWidget,
 )
 
-from services.about import APP_TITLE
-from services.errors import error_details, log_dir, save_recovery, setup_logging, user_message
+from services.system.about import APP_TITLE
+from services.system.errors import (
+    error_details,
+    log_dir,
+    save_recovery,
+    setup_logging,
+    user_message,
+)
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -24,9 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from models.vocabulary import DISCIPLINES, RATINGS
-from services.eligibility import EligibilityResult
-from services.evaluations import (FIELD_LABELS, GridRow, parse_bool, parse_discipline, parse_int, parse_rating,
-                                  parse_score, validate_row)
+from services.awards.eligibility import EligibilityResult
+from services.records.evaluations import (
+    FIELD_LABELS,
+    GridRow,
+    parse_bool,
+    parse_discipline,
+    parse_int,
+    parse_rating,
+    parse_score,
+    validate_row,
+)
 
 # (key, header, width); key is a GridRow field, or "eligibility".
 COLUMNS: list[tuple[str, str, int]] = [

@@ -29,9 +29,20 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database, data_dir
-from services.excel_import import (FIELDS, KINDS, ImportResult, Preview, SheetData, guess_mapping, import_preview,
-                                   list_sheets, preview, read_sheet, write_template)
-from services.text import format_date
+from services.records.excel_import import (
+    FIELDS,
+    KINDS,
+    ImportResult,
+    Preview,
+    SheetData,
+    guess_mapping,
+    import_preview,
+    list_sheets,
+    preview,
+    read_sheet,
+    write_template,
+)
+from services.system.text import format_date
 from ui import unit_dialog as dialogs
 from ui.worker import show_error
 

@@ -1,6 +1,6 @@
 """“Xuất Excel” for any list on screen: the rows of a QAbstractItemModel (all of them, also
 those a lazy model has not handed to the view yet), in the columns the user sees, written
-by ``services.xlsx_export.write_table`` (text starting with = + - @ stays text)."""
+by ``services.output.xlsx_export.write_table`` (text starting with = + - @ stays text)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMessageBox, QWidget
 
 from models.db import data_dir
-from services.xlsx_export import write_table
+from services.output.xlsx_export import write_table
 from ui.worker import run_in_background, show_error
 
 # A model may answer this role with the raw value of a cell (a date as a date) for export;

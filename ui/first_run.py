@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 
 from models import Agency, Signer
 from models.db import Database
-from services.about import APP_TITLE
-from services.text import nfc
+from services.system.about import APP_TITLE
+from services.system.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,11 @@ def save_first_run(session: Session, choices: FirstRunChoices) -> None:
     """Import the chosen file (if any), then set the agency and signers; flushes, caller commits.
     Raises ValueError (Vietnamese) when the file cannot be imported."""
     if choices.start == START_IMPORT and choices.file is not None:
-        from services.exchange import ExchangeError, import_exchange, read_exchange_file
+        from services.records.exchange import (
+            ExchangeError,
+            import_exchange,
+            read_exchange_file,
+        )
 
         try:
             doc = read_exchange_file(choices.file)
@@ -73,7 +77,7 @@ def save_first_run(session: Session, choices: FirstRunChoices) -> None:
             more = f"\n… và {len(report.problems) - 15} lỗi khác." if len(report.problems) > 15 else ""
             raise ValueError(f"Tệp {choices.file.name} có {len(report.problems)} lỗi nên chưa nhập gì:\n{shown}{more}")
     elif choices.start == START_EXCEL and choices.file is not None:
-        from services.excel_import import import_workbook
+        from services.records.excel_import import import_workbook
 
         import_workbook(session, choices.file, create_units=True)
     values = {k: nfc(v).strip() for k, v in choices.agency.items()}
@@ -252,7 +256,7 @@ class FirstRunWizard(QWizard):
 def apply_choices(database: Database, choices: FirstRunChoices) -> Database:
     """Save the wizard's choices; for the demo, return the demo database instead."""
     if choices.start == START_DEMO:
-        from services.app import open_app_database
+        from services.system.app import open_app_database
 
         return open_app_database(demo=True)
     with database.session() as s:

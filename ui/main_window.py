@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database, data_dir
-from services.about import APP_TITLE, ORGANISATION, VERSION
-from services.app import open_app_database
-from services.overview import agency_name
+from services.output.overview import agency_name
+from services.system.about import APP_TITLE, ORGANISATION, VERSION
+from services.system.app import open_app_database
 from ui.context import AppContext
 from ui.pages import PAGES, PageSpec
 from ui.style import icon
@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(shown)
 
     def _daily_backup(self) -> None:
-        from services import backup
+        from services.system import backup
 
         database = self.context.database
 

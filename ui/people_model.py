@@ -1,12 +1,12 @@
 """The people list as a lazy table model, smooth with 50,000 rows.
 
-Every person is read once (``services.people.load_people``: one set-based query) and
+Every person is read once (``services.records.people.load_people``: one set-based query) and
 kept as a compact tuple with a folded search string and a Vietnamese name rank.
 Filtering (text as you type, unit with its sub-units, status) and sorting work on those
 lists in memory; the view is populated lazily with ``canFetchMore``/``fetchMore``, so it
 only asks for the rows it shows and there is no widget per row. The columns not needed
 to filter or sort by name (gender, dates) are read per screenful through
-``details_loader`` (``services.people.person_details``).
+``details_loader`` (``services.records.people.person_details``).
 """
 from __future__ import annotations
 
@@ -15,16 +15,33 @@ from datetime import date
 from functools import cmp_to_key
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from models.vocabulary import GENDERS
-from services.people import (
-    D_BIRTH, D_GENDER, D_JOINED, D_LEFT, R_ACTIVE, R_CODE, R_DELETED, R_ID, R_NAME, R_POSITION, R_UNIT,
-    PeopleData, search_fold,
+from services.records.people import (
+    D_BIRTH,
+    D_GENDER,
+    D_JOINED,
+    D_LEFT,
+    R_ACTIVE,
+    R_CODE,
+    R_DELETED,
+    R_ID,
+    R_NAME,
+    R_POSITION,
+    R_UNIT,
+    PeopleData,
+    search_fold,
 )
-from services.text import compare_text, format_date, nfc
-from services.units import descendants
+from services.records.units import descendants
+from services.system.text import compare_text, format_date, nfc
 from ui.export import EXPORT_ROLE
 
 DetailsLoader = Callable[[list[int] | None], dict[int, tuple[Any, ...]]]

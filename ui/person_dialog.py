@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from models.db import Database
 from models.vocabulary import GENDERS
-from services.access import PermissionDenied
-from services.people import (
+from services.records.people import (
     PersonInput,
     PersonRecord,
     create_person,
@@ -36,9 +35,16 @@ from services.people import (
     update_person,
     validate_person,
 )
-from services.text import format_date
-from services.units import RecordError, StaleRecordError, ValidationError
-from ui.unit_dialog import ERROR_STYLE, fill_unit_combo, problems_html, tell, tree_choices
+from services.records.units import RecordError, StaleRecordError, ValidationError
+from services.system.access import PermissionDenied
+from services.system.text import format_date
+from ui.unit_dialog import (
+    ERROR_STYLE,
+    fill_unit_combo,
+    problems_html,
+    tell,
+    tree_choices,
+)
 
 DATE_HINT = "dd/mm/yyyy"
 

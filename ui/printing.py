@@ -16,11 +16,10 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
-
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from services.certificates import IssueResult, undo_issue
+from services.output.certificates import IssueResult, undo_issue
 from ui.pdf_preview import PdfPages
 
 MM_PER_PT = 25.4 / 72.0

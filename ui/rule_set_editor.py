@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services import settings as svc
-from services.rules_engine import TITLE_NAMES
-from services.text import format_date
+from services.awards.rules_engine import TITLE_NAMES
+from services.system import settings as svc
+from services.system.text import format_date
 from ui import unit_dialog as dialogs
 
 HEADERS = ["Danh hiệu", "Tham số", "Giá trị", "Căn cứ (quy tắc: điều khoản [V đã đối chiếu / U chưa xác minh])"]

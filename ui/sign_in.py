@@ -1,11 +1,19 @@
 """The sign-in dialog, shown at start when the database has accounts."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.db import Database
-from services import accounts
-from services.about import APP_TITLE
+from services.system import accounts
+from services.system.about import APP_TITLE
 
 
 class SignInDialog(QDialog):

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 
 from models.db import Database
 from models.vocabulary import UNIT_KINDS
-from services.access import PermissionDenied
-from services.units import (
+from services.records.units import (
     RecordError,
     StaleRecordError,
     UnitInput,
@@ -34,6 +33,7 @@ from services.units import (
     parent_map,
     update_unit,
 )
+from services.system.access import PermissionDenied
 
 T = TypeVar("T")
 

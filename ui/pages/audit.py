@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from models import AuditEntry
-from services.text import fold
+from services.system.text import fold
 from ui.context import AppContext
 
 PAGE_LIMIT = 2000

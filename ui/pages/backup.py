@@ -20,10 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import backup_dir
-from services import access
-from services.about import APP_TITLE
-from services.app import open_app_database
-from services.backup import BackupError, BackupInfo, keep_count, list_backups, make_backup, restore_file
+from services.system import access
+from services.system.about import APP_TITLE
+from services.system.app import open_app_database
+from services.system.backup import (
+    BackupError,
+    BackupInfo,
+    keep_count,
+    list_backups,
+    make_backup,
+    restore_file,
+)
 from ui.context import AppContext
 from ui.worker import show_error
 

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database, data_dir
-from services import access
-from services.certificates import (
+from services.output.certificates import (
     DEFAULT_PRINTER,
     IssueResult,
     RegisterRow,
@@ -34,7 +33,8 @@ from services.certificates import (
     register_years,
     reprint_records,
 )
-from services.text import fold
+from services.system import access
+from services.system.text import fold
 from ui.context import AppContext
 from ui.export import export_model
 from ui.printing import PrintError, ask_printer, chosen_printer_name, print_and_record

@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 
 from models.db import Database, data_dir
 from models.vocabulary import AUTHORITY_LEVELS
-from services import access
-from services.certificates import (
+from services.output.certificates import (
     DEFAULT_PRINTER,
     AwardLine,
     DecisionSummary,
@@ -46,7 +45,8 @@ from services.certificates import (
     preview_certificates,
     printable_decisions,
 )
-from services.text import fold, format_date, nfc
+from services.system import access
+from services.system.text import fold, format_date, nfc
 from ui.calibration_dialog import CalibrationDialog, known_printers
 from ui.context import AppContext
 from ui.pdf_preview import PdfPages, PdfPreview

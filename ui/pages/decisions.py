@@ -32,14 +32,21 @@ from sqlalchemy.orm import Session, selectinload
 from models import Award, Decision, NominationList, Person, Signer, Title, Unit
 from models.db import Database
 from models.vocabulary import AUTHORITY_LEVELS, DECISION_STATES
-from services import council
-from services import decisions as svc
-from services.access import PermissionDenied
-from services.text import format_date
-from services.units import RecordError, ValidationError
+from services.awards import council
+from services.awards import decisions as svc
+from services.records.units import RecordError, ValidationError
+from services.system.access import PermissionDenied
+from services.system.text import format_date
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
-from ui.pages.nominations import _table, ask_reason, choose_folder, export_table, title_names, write_documents
+from ui.pages.nominations import (
+    _table,
+    ask_reason,
+    choose_folder,
+    export_table,
+    title_names,
+    write_documents,
+)
 
 HEADERS = ["Số quyết định", "Ngày ký", "Người ký", "Cấp", "Danh hiệu, hình thức", "Số lượng", "Trạng thái"]
 AWARD_HEADERS = ["STT", "Mã", "Họ và tên / Tập thể", "Đơn vị", "Danh hiệu, hình thức"]
@@ -438,7 +445,7 @@ class DecisionsPage(QWidget):
 
     def write_decision_documents(self, folder: Path | None = None,
                                  on_done: Callable[[list[Path]], None] | None = None) -> None:
-        from services import documents
+        from services.output import documents
 
         d = self.current()
         if d is None:

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from models import Evaluation
 from models.db import Database
 from models.vocabulary import RATINGS
-from services.eligibility import EligibilityContext, prepare
-from services.evaluations import Grid, load_grid, save_grid
+from services.awards.eligibility import EligibilityContext, prepare
+from services.records.evaluations import Grid, load_grid, save_grid
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.evaluation_grid import COLUMNS, KEYS, EvaluationGridModel, EvaluationGridView

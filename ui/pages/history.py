@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from models import Award, Decision, Evaluation, Person, Unit
 from models.db import Database
 from models.vocabulary import INITIATIVE_LEVELS, RATINGS
-from services import history as svc
-from services.text import fold, name_sort_key
+from services.awards import history as svc
+from services.system.text import fold, name_sort_key
 from ui.context import AppContext
 from ui.pages.nominations import _table, title_names
 from ui.worker import run_in_background, show_error

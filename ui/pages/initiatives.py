@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from models.db import Database
 from models.vocabulary import INITIATIVE_LEVELS
-from services import initiatives as svc
-from services.text import matches
+from services.records import initiatives as svc
+from services.system.text import matches
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.export import export_model

@@ -39,10 +39,17 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Decision, Evaluation, Nomination, NominationList, Title, UnitEvaluation
+from models import (
+    Decision,
+    Evaluation,
+    Nomination,
+    NominationList,
+    Title,
+    UnitEvaluation,
+)
 from models.db import Database, data_dir
 from models.vocabulary import LIST_STATES, OVERRIDES
-from services import nominations as nm
+from services.awards import nominations as nm
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.export import export_model
@@ -133,7 +140,7 @@ def write_documents(parent: QWidget, database: Database, build: Callable[[Sessio
                     *, on_done: Callable[[list[Path]], None] | None = None) -> None:
     """Build documents with ``build(session)`` and write each as .docx and PDF into
     ``folder``, on a worker thread; then offer to open the folder (or call ``on_done``)."""
-    from services import documents
+    from services.output import documents
 
     def work(progress) -> list[Path]:
         with database.session() as s:
@@ -833,7 +840,7 @@ class NominationsPage(QWidget):
 
     def write_list_documents(self, folder: Path | None = None,
                              on_done: Callable[[list[Path]], None] | None = None) -> None:
-        from services import documents
+        from services.output import documents
 
         d = self.detail
         if d is None:

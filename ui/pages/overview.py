@@ -23,14 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services.overview import (Overview, Progress, TodoItem, available_years, load_overview, load_progress,
-                               progress_figures)
-from services.text import format_date
+from services.output.overview import (
+    Overview,
+    Progress,
+    TodoItem,
+    available_years,
+    load_overview,
+    load_progress,
+    progress_figures,
+)
+from services.system.text import format_date
 from ui.charts import ChartView
 from ui.context import AppContext
 from ui.style import format_int, format_percent
 from ui.worker import error_text, run_in_background
-
 
 # Unit kinds as the units card names them (the full labels are too long for it).
 UNIT_KIND_SHORT = {"phong": "phòng", "don_vi": "đơn vị trực thuộc", "phong_huyen": "phòng cấp huyện", "khac": "khác"}

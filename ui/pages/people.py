@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,12 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services import people as svc
-from services.people import PeopleData, load_people, person_details
+from services.records import people as svc
+from services.records.people import PeopleData, load_people, person_details
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.export import export_model
-from ui.people_model import COLUMNS, STATUS_ACTIVE, STATUS_DELETED, STATUS_LEFT, STATUSES, PeopleTableModel
+from ui.people_model import (
+    COLUMNS,
+    STATUS_ACTIVE,
+    STATUS_DELETED,
+    STATUS_LEFT,
+    STATUSES,
+    PeopleTableModel,
+)
 from ui.person_dialog import PersonDialog
 from ui.style import format_int
 from ui.unit_dialog import fill_unit_combo, tree_choices

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from models.db import Database
 from models.vocabulary import TITLES
-from services import plan as svc
-from services.people import parse_date
-from services.text import format_date
+from services.records import plan as svc
+from services.records.people import parse_date
+from services.system.text import format_date
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.export import export_model

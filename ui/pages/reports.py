@@ -19,8 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.overview import available_years
-from services.reports import FORMATS, KINDS, PERIODS, default_file_name, make_report
+from services.output.overview import available_years
+from services.output.reports import (
+    FORMATS,
+    KINDS,
+    PERIODS,
+    default_file_name,
+    make_report,
+)
 from ui.context import AppContext
 from ui.worker import error_text, run_in_background
 

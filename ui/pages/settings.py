@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services import settings as svc
-from services.text import long_date
+from services.system import settings as svc
+from services.system.text import long_date
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.rule_set_editor import RuleSetEditor

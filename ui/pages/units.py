@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
-from services import units as svc
-from services.units import UnitRow
+from services.records import units as svc
+from services.records.units import UnitRow
 from ui import unit_dialog as dialogs
 from ui.context import AppContext
 from ui.export import export_model

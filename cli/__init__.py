@@ -1,0 +1,56 @@
+"""The command line: ``python main.py [--db X | --demo] SUBCOMMAND ...``.
+
+Each feature module that has a command exposes ``register(subparsers)``, adding its
+subparser with ``set_defaults(handler=fn)``; ``fn(args) -> int`` returns the exit status.
+Add new modules to ``COMMAND_MODULES``. Commands that need widgets are registered by
+``main.py`` itself, so nothing here imports QtWidgets.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any, Callable, Iterable
+
+from models.db import Database
+from services.system.about import APP_TITLE, VERSION
+from services.system.app import open_app_database
+
+# Modules (under cli/) that add subcommands.
+COMMAND_MODULES: list[str] = ["schema", "certificates", "exchange", "demo", "drafting", "rulesets", "accounts", "backup", "selftest", "workflow", "reports"]
+
+
+def add_database_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--db", metavar="PATH_OR_URL",
+                       help="tệp SQLite hoặc URL SQLAlchemy (vd. postgresql+psycopg://...); mặc định: CSDL trong thư mục dữ liệu người dùng")
+    group.add_argument("--demo", action="store_true", help="mở CSDL mẫu (tạo nếu chưa có) từ Kế hoạch thi đua 2024")
+
+
+def open_from_args(args: argparse.Namespace) -> Database:
+    return open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False))
+
+
+def build_parser(extra: Iterable[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
+    """The whole command line; ``extra`` are more ``register(subparsers)`` functions (ui's)."""
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=f"{APP_TITLE}: hồ sơ thi đua, dự thảo danh sách đề nghị, quyết định và in giấy khen. "
+                    "Không có lệnh con: mở cửa sổ ứng dụng.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    add_database_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cli.{name}").register(sub)
+    for register in extra:
+        register(sub)
+    return parser
+
+
+def configure_stdio() -> None:
+    """UTF-8 on the console whatever the Windows code page, so Vietnamese prints."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
