@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from models.db import Database
@@ -20,9 +22,31 @@ from services.system.app import open_app_database
 COMMAND_MODULES: list[str] = ["schema", "certificates", "exchange", "demo", "drafting", "rulesets", "accounts", "backup", "selftest", "workflow", "reports"]
 
 
+ARGPARSE_VI = Path(__file__).resolve().parent.parent / "resources" / "translations" / "argparse_vi.json"
+
+
+def install_vietnamese_argparse() -> None:
+    """argparse's own words (usage, options, its error messages) in Vietnamese.
+
+    argparse looks its texts up through the module-level names ``_`` and ``ngettext`` at
+    the moment it prints them, so replacing those two with lookups in
+    ``resources/translations/argparse_vi.json`` translates every parser, whenever built.
+    A text missing from the file stays in English rather than failing."""
+    table: dict[str, str] = json.loads(ARGPARSE_VI.read_text(encoding="utf-8"))
+
+    def gettext(message: str) -> str:
+        return table.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
 def add_database_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--db", metavar="PATH_OR_URL",
+    group.add_argument("--db", metavar="TỆP_HOẶC_URL",
                        help="tệp SQLite hoặc URL SQLAlchemy (vd. postgresql+psycopg://...); mặc định: CSDL trong thư mục dữ liệu người dùng")
     group.add_argument("--demo", action="store_true", help="mở CSDL mẫu (tạo nếu chưa có) từ Kế hoạch thi đua 2024")
 
@@ -33,12 +57,14 @@ def open_from_args(args: argparse.Namespace) -> Database:
 
 def build_parser(extra: Iterable[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
     """The whole command line; ``extra`` are more ``register(subparsers)`` functions (ui's)."""
+    install_vietnamese_argparse()
     parser = argparse.ArgumentParser(
         prog="main.py",
         description=f"{APP_TITLE}: hồ sơ thi đua, dự thảo danh sách đề nghị, quyết định và in giấy khen. "
                     "Không có lệnh con: mở cửa sổ ứng dụng.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}",
+                        help="hiện số phiên bản rồi thoát")
     add_database_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for name in COMMAND_MODULES:

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
         description="Lập báo cáo từ cơ sở dữ liệu; định dạng theo đuôi tệp: .docx (Word) hoặc .xlsx (Excel). "
                     + "; ".join(f"{k}: {v}" for k, v in KINDS.items()) + ".")
     p.add_argument("kind", choices=list(KINDS), metavar="LOẠI", help="phong-trao | thong-ke | lien-tuc")
-    p.add_argument("--year", type=int, required=True, help="năm báo cáo")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm báo cáo")
     p.add_argument("--period", choices=list(PERIODS), default="year",
                    help="kỳ báo cáo phong trào: 6m (6 tháng đầu năm) hoặc year (cả năm; mặc định)")
     p.add_argument("--out", required=True, metavar="TỆP", help="tệp kết quả, .docx hoặc .xlsx")

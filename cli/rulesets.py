@@ -27,7 +27,7 @@ def _parse_set(item: str) -> tuple[str, str, Any]:
     path, sep, raw = item.partition("=")
     title, dot, key = path.strip().partition(".")
     if not sep or not dot or not title or not key:
-        raise RuleSetError(f"--set {item}: cần dạng DANH_HIEU.tham_so=giá_trị, vd. CSTDCS.quota_percent=20")
+        raise RuleSetError(f"--set {item}: cần dạng DANH_HIỆU.tham_số=giá_trị, vd. CSTDCS.quota_percent=20")
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
@@ -166,17 +166,17 @@ def register(subparsers) -> None:
     p.set_defaults(handler=_cmd_list)
     p = sub.add_parser("export", help="xuất một bộ quy định ra tệp JSON")
     p.add_argument("file", metavar="TỆP")
-    p.add_argument("--name", help="tên bộ quy định (mặc định: bộ đang áp dụng năm nay)")
+    p.add_argument("--name", metavar="TÊN", help="tên bộ quy định (mặc định: bộ đang áp dụng năm nay)")
     p.set_defaults(handler=_cmd_export)
     p = sub.add_parser("import", help="nhập một bộ quy định từ tệp JSON")
     p.add_argument("file", metavar="TỆP")
-    p.add_argument("--name", help="đặt tên khác cho bộ quy định được nhập")
+    p.add_argument("--name", metavar="TÊN", help="đặt tên khác cho bộ quy định được nhập")
     p.set_defaults(handler=_cmd_import)
     p = sub.add_parser("copy", help="sao chép một bộ quy định và sửa tham số")
-    p.add_argument("--from", dest="source", default=BUILTIN_BASE, help="bộ nguồn (mặc định 2024)")
-    p.add_argument("--name", required=True, help="tên bộ mới")
-    p.add_argument("--valid-from", help="ngày hiệu lực YYYY-MM-DD (mặc định: như bộ nguồn)")
-    p.add_argument("--set", action="append", metavar="DANH_HIEU.tham_so=giá_trị",
+    p.add_argument("--from", dest="source", default=BUILTIN_BASE, metavar="BỘ_NGUỒN", help="bộ nguồn (mặc định 2024)")
+    p.add_argument("--name", required=True, metavar="TÊN", help="tên bộ mới")
+    p.add_argument("--valid-from", metavar="NGÀY", help="ngày hiệu lực YYYY-MM-DD (mặc định: như bộ nguồn)")
+    p.add_argument("--set", action="append", metavar="DANH_HIỆU.tham_số=giá_trị",
                    help="sửa một tham số, vd. CSTDCS.quota_percent=20 (giá trị dạng JSON); lặp lại được")
     p.set_defaults(handler=_cmd_copy)
 

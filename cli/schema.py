@@ -48,6 +48,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     current = sub.add_parser("current", help="phiên bản lược đồ của CSDL đang mở")
     current.set_defaults(handler=_current)
     revision = sub.add_parser("revision", help="tạo migration Alembic từ thay đổi của models/ (cho lập trình viên)")
-    revision.add_argument("--message", "-m", required=True, help="mô tả ngắn của thay đổi")
+    revision.add_argument("--message", "-m", required=True, metavar="MÔ_TẢ", help="mô tả ngắn của thay đổi")
     revision.set_defaults(handler=_revision)
 
