@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from functools import cmp_to_key, lru_cache
+from functools import lru_cache
 from typing import Iterable
 
 from models.base import nfc
 
-__all__ = ["nfc", "fold", "matches", "split_name", "compare_text", "name_sort_key", "name_ranks", "format_date", "long_date"]
+__all__ = ["nfc", "fold", "matches", "split_name", "compare_text", "text_key", "name_sort_key", "name_ranks", "format_date", "long_date"]
 
 
 def fold(text: str | None) -> str:
@@ -35,50 +35,86 @@ def split_name(full_name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-@lru_cache(maxsize=1)
-def _collator():
-    from PySide6.QtCore import (  # QtCore only: no widgets in services
-        QCollator,
-        QLocale,
-        Qt,
-    )
+# Vietnamese alphabetical order (the order of Vietnamese dictionaries and staff lists):
+# a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, with f j w z (foreign names) in
+# their Latin places; a letter's tone is a smaller difference, looked at only when the letters
+# are the same all along: no tone, huyền, hỏi, ngã, sắc, nặng. Case is ignored. Runs of digits
+# compare as numbers ("Tổ 2" before "Tổ 10"); spaces and punctuation come before digits,
+# digits before letters.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# A mark that makes a letter of its own (ă â ê ô ơ ư), as opposed to a tone mark.
+_OWN_LETTER = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
+               ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_PUNCT, _DIGITS, _LETTER, _OTHER = 0, 1, 2, 3
 
-    collator = QCollator(QLocale("vi_VN"))
-    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    collator.setNumericMode(True)
-    return collator
+TextKey = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, ...], ...]]
+
+
+@lru_cache(maxsize=65536)
+def text_key(text: str) -> TextKey:
+    """A sort key putting text in Vietnamese alphabetical order, case ignored (see above):
+    ``sorted(words, key=text_key)``: "Dũng" < "Đào" (d before đ), "Anh" < "Ánh" (same
+    letters: the tone decides) < "Ân" (a before â)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    primary: list[tuple[int, int]] = []
+    secondary: list[tuple[int, ...]] = []
+    i, n = 0, len(decomposed)
+    while i < n:
+        ch = decomposed[i]
+        if ch.isdigit():
+            j = i
+            while j < n and decomposed[j].isdigit():
+                j += 1
+            primary.append((_DIGITS, int("".join(str(unicodedata.digit(c, 0)) for c in decomposed[i:j]))))
+            secondary.append((0,))
+            i = j
+            continue
+        j = i + 1
+        marks = []
+        while j < n and unicodedata.category(decomposed[j]) == "Mn":
+            marks.append(decomposed[j])
+            j += 1
+        i = j
+        letter, tone, others = ch, 0, []
+        for m in marks:
+            own = _OWN_LETTER.get((letter, m))
+            if own is not None:
+                letter = own
+            elif m in _TONE_RANK and not tone:
+                tone = _TONE_RANK[m]
+            else:
+                others.append(ord(m))
+        rank = _LETTER_RANK.get(letter)
+        if rank is not None:
+            primary.append((_LETTER, rank))
+        elif ch.isalpha():
+            primary.append((_OTHER, ord(letter)))
+        else:
+            primary.append((_PUNCT, ord(letter)))
+        secondary.append((tone, *others))
+    return tuple(primary), tuple(secondary)
 
 
 def compare_text(a: str, b: str) -> int:
-    """Vietnamese alphabetical comparison (a < ă < â, d < đ, tones after the base letter)."""
-    return _collator().compare(a, b)
+    """Vietnamese alphabetical comparison (a < ă < â, d < đ, tones after the base letter):
+    negative, zero or positive, as ``text_key`` orders ``a`` and ``b``."""
+    ka, kb = text_key(nfc(a)), text_key(nfc(b))
+    return (ka > kb) - (ka < kb)
 
 
-def _compare_names(a: str, b: str) -> int:
-    given_a, rest_a = split_name(a)
-    given_b, rest_b = split_name(b)
-    return compare_text(given_a, given_b) or compare_text(rest_a, rest_b)
-
-
-# Sort key ordering people as Vietnamese staff lists do: given name first, then family
-# and middle names, in Vietnamese alphabetical order. ``sorted(names, key=name_sort_key)``.
-name_sort_key = cmp_to_key(_compare_names)
+def name_sort_key(full_name: str) -> tuple[TextKey, TextKey]:
+    """Sort key ordering people as Vietnamese staff lists do: given name first, then family
+    and middle names, in Vietnamese alphabetical order. ``sorted(names, key=name_sort_key)``."""
+    given, rest = split_name(full_name)
+    return text_key(given), text_key(rest)
 
 
 def name_ranks(full_names: Iterable[str]) -> dict[str, int]:
-    """The rank of every distinct name in Vietnamese name order (equal names share a rank).
-
-    For sorting many rows: the collator runs only over the distinct given names and
-    distinct family-and-middle names, far fewer than the rows.
-    """
-    names = {nfc(n) for n in full_names}
-    parts = {n: split_name(n) for n in names}
-    collator_key = cmp_to_key(compare_text)
-    given_rank = {g: i for i, g in enumerate(sorted({p[0] for p in parts.values()}, key=collator_key))}
-    rest_rank = {r: i for i, r in enumerate(sorted({p[1] for p in parts.values()}, key=collator_key))}
-    keyed = {n: (given_rank[g], rest_rank[r]) for n, (g, r) in parts.items()}
-    distinct = sorted(set(keyed.values()))
-    position = {k: i for i, k in enumerate(distinct)}
+    """The rank of every distinct name in Vietnamese name order (equal names share a rank)."""
+    keyed = {n: name_sort_key(n) for n in {nfc(n) for n in full_names}}
+    position = {k: i for i, k in enumerate(sorted(set(keyed.values())))}
     return {n: position[k] for n, k in keyed.items()}
 
 
