@@ -27,20 +27,17 @@ from services.awards.nominations import (
     initiatives_of,
     set_state,
 )
+from services.awards.valid_awards import CANCELLED, decision_cancelled
 from services.records.units import NotFoundError, ValidationError
 from services.system import audit
 from services.system.access import DECIDE, require
+from services.system.settings import default_signer
 
 ENTITY = "decision"
 
 
 def agency(session: Session) -> Agency | None:
     return session.scalars(select(Agency).order_by(Agency.id)).first()
-
-
-def default_signer(session: Session) -> Signer | None:
-    return session.scalars(select(Signer).where(Signer.active.is_(True))
-                           .order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)).first()
 
 
 def find_signer(session: Session, ref: str | int | None) -> Signer | None:
@@ -138,7 +135,7 @@ def create_decision(session: Session, list_id: int, *, number: str, issued_on: d
             update(Initiative).where(
                 Initiative.code.in_(codes),
                 Initiative.used_by_award_id.in_(select(Award.id).join(Decision, Decision.id == Award.decision_id)
-                                                .where(Decision.state == "da_huy")))
+                                                .where(Decision.state == CANCELLED)))
             .values(used_by_award_id=aid)).rowcount or 0
     set_state(session, nl, "da_quyet_dinh", action="decide", reason=f"Quyết định số {number}")
     session.expire(d, ["awards"])
@@ -165,13 +162,13 @@ def cancel_decision(session: Session, decision_id: int, reason: str) -> Decision
     d = session.get(Decision, decision_id)
     if d is None:
         raise NotFoundError(f"Không tìm thấy quyết định mã {decision_id}.")
-    if d.state == "da_huy":
+    if decision_cancelled(d.state):
         raise WorkflowError(f"Quyết định {d.number} đã bị hủy từ trước.")
     reason = nfc((reason or "").strip())
     if len(reason) < 5:
         raise ValidationError("Hãy ghi lý do hủy quyết định (ít nhất 5 ký tự): lý do được lưu trong nhật ký.")
     old = audit.snapshot(d)
-    d.state, d.cancel_reason, d.cancelled_at = "da_huy", reason, datetime.now().replace(microsecond=0)
+    d.state, d.cancel_reason, d.cancelled_at = CANCELLED, reason, datetime.now().replace(microsecond=0)
     freed = session.execute(
         update(Initiative).where(Initiative.used_by_award_id.in_(select(Award.id).where(Award.decision_id == d.id)))
         .values(used_by_award_id=None)).rowcount or 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,7 +31,6 @@ from models import (
 )
 from services.awards.rules_engine import (
     EngineInput,
-    Entry,
     EvaluationFact,
     InitiativeFact,
     PersonInput,
@@ -40,6 +40,7 @@ from services.awards.rules_engine import (
     gc_paused,
 )
 from services.awards.rulesets import rule_set_for_year
+from services.awards.valid_awards import award_counts, decision_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -67,49 +68,90 @@ class Draft:
         raise KeyError(title)
 
 
-def _valid_award():
-    """Awards that count: no decision, or a decision not cancelled."""
-    return or_(Award.decision_id.is_(None), Decision.state != "da_huy")
+@dataclass(frozen=True)
+class Scope:
+    """A part of the agency to load instead of all of it (the live preview of one unit):
+    the units ``unit_ids`` (a subtree; ``root`` is its top, loaded without its parent) and
+    the people ``person_ids``, evaluated for the year or not. A person counts in the unit
+    the unit history gives for the year, or their current unit, or ``root`` when that unit
+    is outside the subtree."""
+
+    root: int
+    unit_ids: frozenset[int]
+    person_ids: tuple[int, ...]
 
 
-def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_set: str = "") -> EngineInput:
+_CHUNK = 900  # ids per IN (...) list: well under any database's limit on bound parameters
+
+
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_set: str = "",
+                      scope: Scope | None = None) -> EngineInput:
     """Everything the rules read for ``year``, in a handful of set-based queries
-    (Core rows through the session's connection: no ORM objects are built)."""
+    (Core rows through the session's connection: no ORM objects are built): the people
+    with an evaluation for the year and every unit, or only what ``scope`` names."""
+    return load_engine_input_with_ids(session, year, params, rule_set, scope)[0]
+
+
+def load_engine_input_with_ids(session: Session, year: int, params: dict[str, Any], rule_set: str = "",
+                               scope: Scope | None = None) -> tuple[EngineInput, list[int]]:
+    """``load_engine_input`` and the person id of each of its people, in the same order."""
     conn = session.connection()
+    pids: list[Sequence[int]] = _chunks(scope.person_ids) if scope is not None else []
+    uids = sorted(scope.unit_ids) if scope is not None else []
+
+    def person_parts(column: Any) -> list[Any]:
+        """One condition on ``column`` per chunk of the scope's people; [None] for everyone."""
+        return [column.in_(chunk) for chunk in pids] if scope is not None else [None]
+
+    def unit_filter(stmt: Any, column: Any) -> Any:
+        return stmt.where(column.in_(uids)) if scope is not None else stmt
+
+    def each(stmt: Any, column: Any) -> list[Any]:
+        """The rows of ``stmt`` for the scope's people (chunk by chunk), or for everyone."""
+        out: list[Any] = []
+        for cond in person_parts(column):
+            out += conn.execute(stmt if cond is None else stmt.where(cond)).all()
+        return out
+
     # Units (not deleted) and their tree.
-    unit_rows = conn.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.parent_id).where(Unit.deleted_at.is_(None))
+    unit_rows = conn.execute(unit_filter(
+        select(Unit.id, Unit.code, Unit.name, Unit.parent_id).where(Unit.deleted_at.is_(None)), Unit.id)
     ).all()
     unit_code = {r[0]: r[1] for r in unit_rows}
 
-    # People with an evaluation for the year: the considered people.
-    rows = conn.execute(
-        select(Person.id, Person.code, Person.full_name, Person.gender, Person.unit_id,
-               Evaluation.rating, Evaluation.months_worked, Evaluation.maternity_months, Evaluation.discipline,
-               Evaluation.under_review, Evaluation.votes_for, Evaluation.votes_total, Evaluation.score)
-        .join(Evaluation, and_(Evaluation.person_id == Person.id, Evaluation.year == year))
-        .where(Person.deleted_at.is_(None))
-    ).all()
+    # The considered people: with an evaluation for the year, or the scope's people.
+    eval_cols = (Evaluation.rating, Evaluation.months_worked, Evaluation.maternity_months, Evaluation.discipline,
+                 Evaluation.under_review, Evaluation.votes_for, Evaluation.votes_total, Evaluation.score)
+    people_q = select(Person.id, Person.code, Person.full_name, Person.gender, Person.unit_id, *eval_cols)
+    on_year = and_(Evaluation.person_id == Person.id, Evaluation.year == year)
+    people_q = (people_q.join(Evaluation, on_year) if scope is None else people_q.outerjoin(Evaluation, on_year))
+    rows = each(people_q.where(Person.deleted_at.is_(None)), Person.id)
 
     # The unit a person was in during the year, when the unit history says so (the latest
     # period overlapping the year); otherwise the current unit.
     unit_in_year: dict[int, int] = {}
-    for pid, uid in conn.execute(
+    for pid, uid in each(
         select(PersonUnitHistory.person_id, PersonUnitHistory.unit_id)
         .where(PersonUnitHistory.start_date <= date(year, 12, 31),
                or_(PersonUnitHistory.end_date.is_(None), PersonUnitHistory.end_date >= date(year, 1, 1)))
-        .order_by(PersonUnitHistory.person_id, PersonUnitHistory.start_date, PersonUnitHistory.id)
+        .order_by(PersonUnitHistory.person_id, PersonUnitHistory.start_date, PersonUnitHistory.id),
+        PersonUnitHistory.person_id,
     ):
         unit_in_year[pid] = uid
 
-    # Award history up to the year (people and units).
+    # Award history up to the year (people and units); awards of cancelled decisions do not count.
     person_awards: dict[int, dict[int, set[str]]] = {}
     unit_awards: dict[int, dict[int, set[str]]] = {}
-    for pid, uid, yr, title in conn.execute(
-        select(Award.person_id, Award.unit_id, Award.year, Award.title_code)
-        .outerjoin(Decision, Decision.id == Award.decision_id)
-        .where(Award.year <= year, _valid_award())
-    ):
+    awards_q = (select(Award.person_id, Award.unit_id, Award.year, Award.title_code)
+                .outerjoin(Decision, Decision.id == Award.decision_id)
+                .where(Award.year <= year, award_counts()))
+    award_rows = (conn.execute(awards_q).all() if scope is None else
+                  each(awards_q, Award.person_id) + conn.execute(awards_q.where(Award.unit_id.in_(uids))).all())
+    for pid, uid, yr, title in award_rows:
         if pid is not None:
             person_awards.setdefault(pid, {}).setdefault(yr, set()).add(title)
         else:
@@ -125,9 +167,10 @@ def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_
     chain_start = {pid: max(yrs) for pid, hist in person_awards.items()
                    if (yrs := [yr for yr, codes in hist.items() if yr <= since and qualifying & codes])}
     ratings: dict[int, dict[int, str | None]] = {}
-    for pid, yr, rating in conn.execute(
+    for pid, yr, rating in each(
         select(Evaluation.person_id, Evaluation.year, Evaluation.rating)
-        .where(Evaluation.year >= recent_from, Evaluation.year < year)
+        .where(Evaluation.year >= recent_from, Evaluation.year < year),
+        Evaluation.person_id,
     ):
         d = ratings.get(pid)
         if d is None:
@@ -137,12 +180,13 @@ def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_
     if chain_start:
         oldest = min(chain_start.values()) + 1
         if oldest < recent_from:
-            for pid, yr, rating in conn.execute(
+            for pid, yr, rating in each(
                 select(Evaluation.person_id, Evaluation.year, Evaluation.rating)
                 .where(Evaluation.year >= oldest, Evaluation.year < recent_from,
                        Evaluation.person_id.in_(select(Award.person_id).where(
                            Award.person_id.is_not(None), Award.year <= since,
-                           Award.title_code.in_(sorted(qualifying)))))
+                           Award.title_code.in_(sorted(qualifying))))),
+                Evaluation.person_id,
             ):
                 if yr > chain_start.get(pid, year):
                     ratings.setdefault(pid, {})[yr] = rating
@@ -150,22 +194,24 @@ def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_
     # Initiatives recognised up to the year, with the year of the award that used each
     # (an award of a cancelled decision frees its initiatives).
     inits: dict[int, list[InitiativeFact]] = {}
-    for pid, code, yr, level, used_year, used_state in conn.execute(
+    for pid, code, yr, level, used_year, used_state in each(
         select(Initiative.person_id, Initiative.code, Initiative.year, Initiative.level, Award.year, Decision.state)
         .outerjoin(Award, Award.id == Initiative.used_by_award_id)
         .outerjoin(Decision, Decision.id == Award.decision_id)
-        .where(Initiative.year <= year)
+        .where(Initiative.year <= year),
+        Initiative.person_id,
     ):
-        fact = InitiativeFact(code, yr, level, None if used_state == "da_huy" else used_year)
+        fact = InitiativeFact(code, yr, level, None if decision_cancelled(used_state) else used_year)
         lst = inits.get(pid)
         if lst is None:
             inits[pid] = [fact]
         else:
             lst.append(fact)
 
+    root_code = unit_code.get(scope.root) if scope is not None else None
     empty: dict = {}
     people = [
-        PersonInput(code, full_name, gender, unit_code.get(unit_in_year.get(pid, unit_id)),
+        PersonInput(code, full_name, gender, unit_code.get(unit_in_year.get(pid, unit_id), root_code),
                     EvaluationFact(rating, worked, maternity, discipline, bool(review), vf, vt, score),
                     ratings.get(pid, empty), inits.get(pid, ()), person_awards.get(pid, empty))
         for (pid, code, full_name, gender, unit_id, rating, worked, maternity, discipline, review, vf, vt, score)
@@ -174,18 +220,21 @@ def load_engine_input(session: Session, year: int, params: dict[str, Any], rule_
 
     unit_ratings: dict[int, dict[int, str | None]] = defaultdict(dict)
     evaluated: set[int] = set()
-    for uid, yr, rating in conn.execute(
-        select(UnitEvaluation.unit_id, UnitEvaluation.year, UnitEvaluation.rating).where(UnitEvaluation.year <= year)
-    ):
+    for uid, yr, rating in conn.execute(unit_filter(
+        select(UnitEvaluation.unit_id, UnitEvaluation.year, UnitEvaluation.rating).where(UnitEvaluation.year <= year),
+        UnitEvaluation.unit_id,
+    )):
         unit_ratings[uid][yr] = rating
         if yr == year:
             evaluated.add(uid)
     units = []
     for uid, code, name, parent_id in unit_rows:
         hist = unit_ratings.get(uid, {})
-        units.append(UnitInput(code, name, unit_code.get(parent_id), uid in evaluated, hist.get(year),
+        parent = None if scope is not None and uid == scope.root else unit_code.get(parent_id)
+        units.append(UnitInput(code, name, parent, uid in evaluated, hist.get(year),
                                {k: v for k, v in hist.items() if k != year}, unit_awards.get(uid, {})))
-    return EngineInput(year=year, params=params, people=people, units=units, rule_set=rule_set)
+    inp = EngineInput(year=year, params=params, people=people, units=units, rule_set=rule_set)
+    return inp, [r[0] for r in rows]
 
 
 def draft_year(session: Session, year: int, rule_set: RuleSet | None = None) -> Draft:
@@ -232,12 +281,6 @@ def draft_to_json(draft: Draft) -> dict[str, Any]:
             for tl in draft.lists
         ],
     }
-
-
-def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """An entry with everything a ``Nomination`` row needs (group, rank, reasons)."""
-    return {"subject": entry.subject, "code": entry.code, "name": entry.name, "group": entry.group,
-            "rank": entry.rank, "reasons": [r.as_dict() for r in entry.reasons]}
 
 
 def _cut(text: str, width: int) -> str:

@@ -12,18 +12,17 @@ a unit of 50 people, so it can run on every keystroke.
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Award, Decision, Evaluation, Initiative, Person, Unit, UnitEvaluation
+from models import Unit
+from services.awards.drafting import Scope, load_engine_input_with_ids
 from services.awards.rules_engine import (
     EngineInput,
     EvaluationFact,
-    InitiativeFact,
     PersonInput,
     Reason,
     UnitInput,
@@ -73,10 +72,6 @@ class EligibilityResult:
     people: dict[int, SubjectEligibility]  # by person id
     unit: SubjectEligibility
     title_names: dict[str, str]
-
-
-def _valid_award():
-    return or_(Award.decision_id.is_(None), Decision.state != "da_huy")
 
 
 def _no_quotas(params: dict[str, Any]) -> dict[str, Any]:
@@ -140,70 +135,16 @@ class EligibilityContext:
 
 
 def prepare(session: Session, year: int, unit_id: int, person_ids: Iterable[int] | None = None) -> EligibilityContext:
-    """Read the history the preview needs for the members of ``unit_id`` (or ``person_ids``)."""
+    """Read the history the preview needs for the members of ``unit_id`` (or ``person_ids``),
+    with the engine's own loader (``drafting.load_engine_input``) limited to them."""
     rs = rule_set_for_year(session, year)
-    parents = parent_map(session)
-    subtree = descendants(parents, unit_id)
-    members = member_ids(session, year, unit_id) if person_ids is None else None
-    ids = list(members) if members is not None else list(person_ids or ())
-    unit_rows = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_id)
-                                .where(Unit.id.in_(subtree), Unit.deleted_at.is_(None))).all()
-    unit_code = {r[0]: r[1] for r in unit_rows}
-    root_code = unit_code.get(unit_id, "")
-
-    ratings: dict[int, dict[int, str | None]] = defaultdict(dict)
-    inits: dict[int, list[InitiativeFact]] = defaultdict(list)
-    awards: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    people_rows = []
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        people_rows += session.execute(
-            select(Person.id, Person.code, Person.full_name, Person.gender, Person.unit_id).where(Person.id.in_(chunk))
-        ).all()
-        for pid, yr, rating in session.execute(
-            select(Evaluation.person_id, Evaluation.year, Evaluation.rating)
-            .where(Evaluation.person_id.in_(chunk), Evaluation.year < year)
-        ):
-            ratings[pid][yr] = rating
-        for pid, code, yr, level, used_year, used_state in session.execute(
-            select(Initiative.person_id, Initiative.code, Initiative.year, Initiative.level, Award.year, Decision.state)
-            .outerjoin(Award, Award.id == Initiative.used_by_award_id)
-            .outerjoin(Decision, Decision.id == Award.decision_id)
-            .where(Initiative.person_id.in_(chunk), Initiative.year <= year)
-        ):
-            inits[pid].append(InitiativeFact(code, yr, level, None if used_state == "da_huy" else used_year))
-        for pid, yr, title in session.execute(
-            select(Award.person_id, Award.year, Award.title_code).outerjoin(Decision, Decision.id == Award.decision_id)
-            .where(Award.person_id.in_(chunk), Award.year <= year, _valid_award())
-        ):
-            awards[pid][yr].add(title)
-    where = members or {}
-    people = {
-        pid: PersonInput(code, full_name, gender, unit_code.get(where.get(pid, uid), root_code),
-                         EvaluationFact(None), dict(ratings.get(pid, {})), tuple(inits.get(pid, ())),
-                         {y: set(t) for y, t in awards.get(pid, {}).items()})
-        for pid, code, full_name, gender, uid in people_rows
-    }
-    unit_ratings: dict[int, dict[int, str | None]] = defaultdict(dict)
-    for uid, yr, rating in session.execute(
-        select(UnitEvaluation.unit_id, UnitEvaluation.year, UnitEvaluation.rating)
-        .where(UnitEvaluation.unit_id.in_(subtree), UnitEvaluation.year <= year)
-    ):
-        unit_ratings[uid][yr] = rating
-    unit_awards: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for uid, yr, title in session.execute(
-        select(Award.unit_id, Award.year, Award.title_code).outerjoin(Decision, Decision.id == Award.decision_id)
-        .where(Award.unit_id.in_(subtree), Award.year <= year, _valid_award())
-    ):
-        unit_awards[uid][yr].add(title)
-    units = []
-    for uid, code, name, parent_id in unit_rows:
-        hist = unit_ratings.get(uid, {})
-        parent = None if uid == unit_id else unit_code.get(parent_id)
-        units.append(UnitInput(code, name, parent, year in hist, hist.get(year),
-                               {k: v for k, v in hist.items() if k != year},
-                               {y: set(t) for y, t in unit_awards.get(uid, {}).items()}))
-    return EligibilityContext(year, rs.params, rs.name, people, units, root_code)
+    subtree = frozenset(descendants(parent_map(session), unit_id))
+    ids = tuple(member_ids(session, year, unit_id) if person_ids is None else person_ids)
+    inp, loaded_ids = load_engine_input_with_ids(session, year, rs.params, rs.name, Scope(unit_id, subtree, ids))
+    people = dict(zip(loaded_ids, inp.people))
+    root_code = next((u.code for u in inp.units if u.parent is None and u.code in {
+        c for c in session.scalars(select(Unit.code).where(Unit.id == unit_id))}), "")
+    return EligibilityContext(year, rs.params, rs.name, people, list(inp.units), root_code)
 
 
 __all__ = ["EligibilityContext", "EligibilityResult", "SHORT_LABELS", "SubjectEligibility", "prepare"]

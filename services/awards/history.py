@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -24,6 +24,7 @@ from models import (
 )
 from models.vocabulary import RATING_RANK
 from services.awards.drafting import Draft, draft_year
+from services.awards.valid_awards import award_counts, decision_cancelled
 from services.records.units import NotFoundError
 
 
@@ -79,7 +80,7 @@ def _award_rows(session: Session, where) -> tuple[list[AwardRow], list[AwardRow]
     valid, cancelled = [], []
     for aid, year, code, number, issued, authority, state in sorted(rows, key=lambda r: (r[1], order.get(r[2], 99))):
         row = AwardRow(year, code, names.get(code, code), number or "", format_date(issued), authority or "",
-                       state == "da_huy", sorted(used.get(aid, [])))
+                       decision_cancelled(state), sorted(used.get(aid, [])))
         (cancelled if row.cancelled else valid).append(row)
     return valid, cancelled
 
@@ -94,7 +95,7 @@ def person_history(session: Session, person_id: int) -> History:
         select(Initiative.year, Initiative.code, Initiative.level, Initiative.title, Decision.number, Decision.state)
         .outerjoin(Award, Award.id == Initiative.used_by_award_id).outerjoin(Decision, Decision.id == Award.decision_id)
         .where(Initiative.person_id == p.id).order_by(Initiative.year, Initiative.code)).all()
-    initiatives = [(y, c, lvl, t, (num or "") if state != "da_huy" else "") for y, c, lvl, t, num, state in inits]
+    initiatives = [(y, c, lvl, t, (num or "") if not decision_cancelled(state) else "") for y, c, lvl, t, num, state in inits]
     return History("person", p.code, p.full_name, p.unit.name if p.unit else "", valid, cancelled, ratings, initiatives)
 
 
@@ -175,7 +176,7 @@ def higher_forms(session: Session, year: int, draft: Draft | None = None) -> Hig
             this.append(Candidate(tl.title, e.code, e.name, e.unit or "", "; ".join(r.text for r in e.reasons[:1])))
     cs_now = {e.code for e in draft.list_for("CSTDCS").selected} if any(t.title == "CSTDCS" for t in draft.lists) else set()
     conn = session.connection()
-    valid = or_(Award.decision_id.is_(None), Decision.state != "da_huy")
+    valid = award_counts()
     held: dict[str, dict[int, set[str]]] = {}
     for code, yr, title in conn.execute(
         select(Person.code, Award.year, Award.title_code).join(Award, Award.person_id == Person.id)

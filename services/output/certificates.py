@@ -22,7 +22,6 @@ import json
 import os
 import re
 import string
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,10 @@ from models import (
     Title,
     Unit,
 )
+from services.awards.valid_awards import CANCELLED, decision_cancelled
+from services.system.files import atomic_write
 from services.system.fonts import FontFamily, serif_family
+from services.system.settings import default_signer
 from services.system.text import fold, format_date, long_date, name_ranks, nfc
 
 MM = 72.0 / 25.4  # points per millimetre
@@ -896,14 +898,12 @@ def _plan_pages(session: Session, award_ids: Sequence[int], *, layout_name: str 
     if missing:
         raise CertificateError(f"Không tìm thấy khen thưởng có mã {', '.join(map(str, missing[:10]))}. "
                                "Hãy tải lại danh sách rồi thử lại.")
-    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and a.decision.state == "da_huy"}
+    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and decision_cancelled(a.decision.state)}
     if cancelled:
         raise CertificateError(f"Quyết định {', '.join(sorted(cancelled))} đã bị hủy; không in giấy khen theo quyết định đã hủy.")
     titles = {t.code: t for t in session.scalars(select(Title)).all()}
     agency = session.scalars(select(Agency).order_by(Agency.id)).first()
-    signer = session.scalars(
-        select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
-    ).first()
+    signer = default_signer(session)
     chosen = {
         i: forced or layouts[default_layout_name(awards[i].title_code,
                                                  "person" if awards[i].person_id is not None else "unit", layouts)]
@@ -960,18 +960,10 @@ def issue_certificates(session: Session, award_ids: Sequence[int], out: str | os
     try:
         if isinstance(out, (str, os.PathLike)):
             path = Path(out)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
-            os.close(fd)
-            tmp = Path(tmp_name)
-            try:
+            with atomic_write(path) as tmp:
                 count = render_certificates(pages, tmp, mode, plan.offset, doc_title, author)
                 session.add_all(r for _, r in new_records)
                 session.flush()
-                os.replace(tmp, path)
-            finally:
-                if tmp.exists():
-                    tmp.unlink()
         else:
             count = render_certificates(pages, out, mode, plan.offset, doc_title, author)
             session.add_all(r for _, r in new_records)
@@ -1060,7 +1052,7 @@ def printable_decisions(session: Session) -> list[DecisionSummary]:
                func.count(distinct(Award.id)), func.count(distinct(printed.c.award_id)))
         .join(Award, Award.decision_id == Decision.id, isouter=True)
         .join(printed, printed.c.award_id == Award.id, isouter=True)
-        .where(Decision.state != "da_huy")
+        .where(Decision.state != CANCELLED)
         .group_by(Decision.id, Decision.number, Decision.issued_on, Decision.level, Decision.issuing_authority)
         .order_by(Decision.issued_on.desc().nulls_last(), Decision.id.desc())
     ).all()
@@ -1165,14 +1157,12 @@ def reprint_records(session: Session, record_ids: Sequence[int], out: str | os.P
             selectinload(Award.decision), selectinload(Award.person).selectinload(Person.unit),
             selectinload(Award.unit).selectinload(Unit.parent))
     ).all()}
-    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and a.decision.state == "da_huy"}
+    cancelled = {a.decision.number for a in awards.values() if a.decision is not None and decision_cancelled(a.decision.state)}
     if cancelled:
         raise CertificateError(f"Quyết định {', '.join(sorted(cancelled))} đã bị hủy; không in lại giấy khen theo quyết định đã hủy.")
     titles = {t.code: t for t in session.scalars(select(Title)).all()}
     agency = session.scalars(select(Agency).order_by(Agency.id)).first()
-    signer = session.scalars(
-        select(Signer).where(Signer.active.is_(True)).order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)
-    ).first()
+    signer = default_signer(session)
     who = nfc(printed_by if printed_by is not None else _current_user())
     pages: list[tuple[Layout, dict[str, str]]] = []
     new_records: list[tuple[IssuedCertificate, CertificateRecord]] = []

@@ -32,13 +32,15 @@ from models import (
     Title,
 )
 from models.vocabulary import GENDERS, RATINGS
+from services.awards.valid_awards import decision_cancelled
+from services.output.docx_common import BODY_PT, MARGINS_MM, new_document
+from services.system.files import atomic_write
 from services.system.text import format_date, long_date
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "resources" / "documents"
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-BODY_PT, HEADER_PT, TABLE_PT = 14, 13, 12
+HEADER_PT, TABLE_PT = 13, 12
 
 
 class DocumentError(RuntimeError):
@@ -317,7 +319,7 @@ def decision_doc(session: Session, decision_id: int) -> Doc:
     table = TableBlock(["TT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị"], rows, [0.08, 0.34, 0.24, 0.34])
     doc = build(load_template("quyet-dinh"), values, {"awards": table},
                 file_stem=f"quyet-dinh-{_safe(d.number)}", number=d.number, dateline=_dateline(values, d.issued_on))
-    if d.state == "da_huy":
+    if decision_cancelled(d.state):
         doc.blocks.insert(0, Para(f"(QUYẾT ĐỊNH ĐÃ BỊ HỦY: {d.cancel_reason})", "bold"))
     return doc
 
@@ -361,22 +363,12 @@ def _safe(text: str) -> str:
 # --- rendering: .docx ---------------------------------------------------------------------
 
 def render_docx(doc: Doc, path: Path) -> Path:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT  # noqa: F401
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    d = Document()
-    sec = d.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    sec.left_margin, sec.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    normal = d.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(BODY_PT)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(0)
+    d = new_document()
+    d.styles["Normal"].paragraph_format.space_after = Pt(0)
     align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
              "heading": WD_ALIGN_PARAGRAPH.CENTER, "": WD_ALIGN_PARAGRAPH.JUSTIFY,
              "bold": WD_ALIGN_PARAGRAPH.JUSTIFY, "italic": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -480,10 +472,8 @@ def render_docx(doc: Doc, path: Path) -> Path:
     if doc.attachment:
         d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         add_blocks(doc.attachment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    d.save(str(tmp))
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        d.save(str(tmp))
     return path
 
 
@@ -597,14 +587,12 @@ def render_pdf(doc: Doc, path: Path) -> Path:
         story.append(RLPageBreak())
         add_blocks(doc.attachment)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pdf = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGINS_MM["left"] * mm,
-                            rightMargin=MARGINS_MM["right"] * mm, topMargin=MARGINS_MM["top"] * mm,
-                            bottomMargin=MARGINS_MM["bottom"] * mm, title=f"{doc.title} {doc.subject}",
-                            author=doc.agency)
-    pdf.build(story)
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        pdf = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGINS_MM["left"] * mm,
+                                rightMargin=MARGINS_MM["right"] * mm, topMargin=MARGINS_MM["top"] * mm,
+                                bottomMargin=MARGINS_MM["bottom"] * mm, title=f"{doc.title} {doc.subject}",
+                                author=doc.agency)
+        pdf.build(story)
     _ = reg
     return path
 

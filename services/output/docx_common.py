@@ -5,8 +5,6 @@ right), the number and dateline, the title, tables with borders, the signature b
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +16,17 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
+from services.system.files import atomic_write
 from services.system.text import nfc
 
+# The page set-up of Nghị định 30/2020/NĐ-CP, Phụ lục I, used by every .docx and PDF the app
+# writes (reference/official-forms.md, "ND30"): A4, margins top and bottom 20 mm (20-25),
+# left 30 mm (30-35), right 15 mm (15-20), Times New Roman, body text 14 pt (13-14).
 FONT = "Times New Roman"
-BODY_SIZE = 13
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+BODY_PT = 14
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
@@ -47,20 +50,18 @@ class SignatureBlock:
 
 
 def new_document(*, landscape: bool = False) -> Any:
-    """An empty A4 document with ND30 margins and Times New Roman 13 pt."""
+    """An empty A4 document with the ND30 page set-up (margins, Times New Roman, body 14 pt)."""
     doc = Document()
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.page_width, section.page_height = Mm(210), Mm(297)
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Cm(29.7), Cm(21)
-    section.top_margin = Cm(2)
-    section.bottom_margin = Cm(2)
-    section.left_margin = Cm(3)
-    section.right_margin = Cm(1.5)
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     style = doc.styles["Normal"]
     style.font.name = FONT
-    style.font.size = Pt(BODY_SIZE)
+    style.font.size = Pt(BODY_PT)
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -315,13 +316,6 @@ def save_document(doc: Any, path: Path) -> Path:
     """Save anything with a ``save(path)`` method (a Word document, an openpyxl workbook)
     atomically: a temporary file in the same folder, then renamed over ``path``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as tmp:
+        doc.save(str(tmp))
     return path

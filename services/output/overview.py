@@ -30,6 +30,7 @@ from models import (
 )
 from models.db import Database
 from models.vocabulary import INITIATIVE_LEVELS, RATINGS, UNIT_KINDS
+from services.awards.valid_awards import CANCELLED, award_counts
 
 NO_AGENCY_NAME = "Chưa đặt tên cơ quan"
 # Label of evaluations entered without a rating yet.
@@ -158,7 +159,7 @@ def _load(session: Session, year: int) -> Overview:
 
     # Awards of the year, by title in catalogue order; awards of a cancelled decision
     # no longer count (they are reported apart).
-    not_cancelled = or_(Award.decision_id.is_(None), Decision.state != "da_huy")
+    not_cancelled = award_counts()
     award_rows = session.execute(
         select(Title.code, Title.name, func.count(Award.id))
         .join(Award, Award.title_code == Title.code)
@@ -170,7 +171,7 @@ def _load(session: Session, year: int) -> Overview:
     awards_cancelled = session.scalar(
         select(func.count(Award.id))
         .join(Decision, Decision.id == Award.decision_id)
-        .where(Award.year == year, Decision.state == "da_huy")
+        .where(Award.year == year, Decision.state == CANCELLED)
     ) or 0
 
     plan = None
@@ -335,10 +336,6 @@ def _unit(unit_of_measure: str) -> str:
     return "" if not u else (u if u == "%" else f" {u}")
 
 
-def _valid_award():
-    return or_(Award.decision_id.is_(None), Decision.state != "da_huy")
-
-
 def rating_unit_map(session: Session) -> dict[int, tuple[int, str, str]]:
     """unit id -> (id, code, name) of the unit it counts in: itself, or for a grouping
     (kind "khac") below a rated unit, the nearest such unit above it."""
@@ -398,7 +395,7 @@ def progress_of(session: Session, year: int, draft=None) -> Progress:
         .group_by(Registration.title_code)).all())
     decided = dict(session.execute(
         select(Award.title_code, func.count(Award.id)).outerjoin(Decision, Decision.id == Award.decision_id)
-        .where(Award.year == year, _valid_award()).group_by(Award.title_code)).all())
+        .where(Award.year == year, award_counts()).group_by(Award.title_code)).all())
     people_evaluated = session.scalar(
         select(func.count()).select_from(Evaluation).where(Evaluation.year == year)) or 0
     people_base = people_evaluated or session.scalar(

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -38,19 +38,20 @@ from models import (
     Evaluation,
     Person,
     Phase,
-    Signer,
     Title,
     Unit,
     UnitEvaluation,
 )
 from models.db import Database
 from models.vocabulary import AUTHORITY_LEVELS, GENDERS, RATINGS
+from services.awards.valid_awards import CANCELLED, award_counts
 from services.output.overview import (
     format_number,
     progress_of,
     rating_unit_map,
     short_unit_name,
 )
+from services.system.settings import default_signer
 from services.system.text import date_words, format_date, long_date, name_sort_key, nfc
 
 KINDS: dict[str, str] = {
@@ -126,10 +127,6 @@ class Report:
 
 # --- shared queries -----------------------------------------------------------------------
 
-def _valid_award():
-    return or_(Award.decision_id.is_(None), Decision.state != "da_huy")
-
-
 def _titles(session: Session) -> list[tuple[str, str, str, str]]:
     """(code, name, subject, level) in catalogue order."""
     return [tuple(r) for r in session.execute(
@@ -139,14 +136,12 @@ def _titles(session: Session) -> list[tuple[str, str, str, str]]:
 def _base(session: Session, kind: str, year: int, period: str, summary: str, made_on: date | None,
           sections: list[Section], **extra: Any) -> Report:
     agency = session.scalars(select(Agency).order_by(Agency.id).limit(1)).first()
-    signer = session.execute(
-        select(Signer.capacity, Signer.position, Signer.full_name).where(Signer.active.is_(True))
-        .order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id).limit(1)).first()
+    signer = default_signer(session)
     return Report(
         kind=kind, year=year, period=period, summary=summary,
         agency=(agency.name if agency else "") or "Cơ quan", parent_authority=(agency.parent_authority if agency else ""),
         doc_suffix=(agency.doc_suffix if agency else ""), place=(agency.place if agency else "") or "",
-        made_on=made_on or date.today(), signer=tuple(signer) if signer else None, sections=sections, **extra)
+        made_on=made_on or date.today(), signer=(signer.capacity, signer.position, signer.full_name) if signer else None, sections=sections, **extra)
 
 
 def _pct(part: int, whole: int) -> str:
@@ -175,7 +170,7 @@ def awards_issued_between(session: Session, start: date, end: date) -> dict[str,
     rows = session.execute(
         select(Award.title_code, func.count(Award.person_id), func.count(Award.unit_id))
         .join(Decision, Decision.id == Award.decision_id)
-        .where(Decision.state != "da_huy", Decision.issued_on >= start, Decision.issued_on <= end)
+        .where(Decision.state != CANCELLED, Decision.issued_on >= start, Decision.issued_on <= end)
         .group_by(Award.title_code)).all()
     return {code: (p, u) for code, p, u in rows}
 
@@ -268,7 +263,7 @@ def build_phong_trao(session: Session, year: int, period: str = "year", *, made_
     s4 = Section("IV. CÔNG TÁC KHEN THƯỞNG TRONG KỲ")
     issued = awards_issued_between(session, start, end)
     decisions = session.scalar(select(func.count()).select_from(Decision).where(
-        Decision.state != "da_huy", Decision.issued_on >= start, Decision.issued_on <= end)) or 0
+        Decision.state != CANCELLED, Decision.issued_on >= start, Decision.issued_on <= end)) or 0
     names = {c: n for c, n, _s, _l in _titles(session)}
     rows = [[names.get(c, c), p, u, p + u] for c, _n, _s, _l in _titles(session) if c in issued
             for p, u in [issued[c]]]
@@ -300,7 +295,7 @@ def _award_rows(session: Session, first_year: int, last_year: int):
         .join(Title, Title.code == Award.title_code)
         .outerjoin(Decision, Decision.id == Award.decision_id)
         .outerjoin(Person, Person.id == Award.person_id)
-        .where(Award.year >= first_year, Award.year <= last_year, _valid_award())).all()
+        .where(Award.year >= first_year, Award.year <= last_year, award_counts())).all()
 
 
 def build_thong_ke(session: Session, year: int, *, made_on: date | None = None) -> Report:
@@ -467,7 +462,7 @@ def consecutive_chains(session: Session, year: int) -> tuple[list[Chain], dict[i
             select(Award.person_id, Award.title_code, Award.year)
             .outerjoin(Decision, Decision.id == Award.decision_id)
             .where(Award.person_id.is_not(None), Award.year <= year,
-                   Award.title_code.in_(CHAIN_TITLES + BK_CODES + ("BK_TTG",)), _valid_award())):
+                   Award.title_code.in_(CHAIN_TITLES + BK_CODES + ("BK_TTG",)), award_counts())):
         if pid in people:
             held[pid][code].add(y)
     chains = []

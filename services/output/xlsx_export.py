@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from services.system.files import atomic_write
 from services.system.text import nfc
 
 # A cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
@@ -67,7 +68,6 @@ def write_table(
         sheet.column_dimensions[get_column_letter(col)].width = max(8, width + 2)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    workbook.save(temporary)
-    temporary.replace(path)
+    with atomic_write(path) as tmp:
+        workbook.save(tmp)
     return path

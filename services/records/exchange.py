@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,6 +60,7 @@ from models.vocabulary import (
     TITLE_CODES,
     UNIT_KINDS,
 )
+from services.system.files import atomic_write
 
 FORMAT = "tdkt-exchange"
 VERSION = 1
@@ -1055,16 +1055,9 @@ def export_exchange(session: Session) -> dict[str, Any]:
 def write_exchange_file(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write ``doc`` as UTF-8 JSON (indent 2), replacing ``path`` only once fully written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=2)
+        f.write("\n")
     return path
 
 

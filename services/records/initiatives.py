@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import Award, Decision, Initiative, Person, Title, Unit
 from models.vocabulary import INITIATIVE_LEVELS
+from services.awards.valid_awards import decision_cancelled
 from services.records.units import NotFoundError, ValidationError
 from services.system import audit
 from services.system.access import EDIT_RECORDS, require
@@ -51,7 +52,7 @@ def list_initiatives(session: Session, year: int | None = None) -> list[Initiati
             used = f"{titles.get(atitle, atitle)} năm {ayear}"
             if dnum:
                 used += f" – QĐ {dnum}" + (f" ngày {format_date(ddate)}" if ddate else "")
-            if dstate == "da_huy":
+            if decision_cancelled(dstate):
                 used += " (quyết định đã hủy: sáng kiến được dùng lại)"
         rows.append(InitiativeRow(iid, code, yr, level, title, by or "", pcode, pname, uname, used))
     return rows

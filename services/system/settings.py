@@ -88,6 +88,13 @@ def list_signers(session: Session) -> list[Signer]:
     return list(session.scalars(select(Signer).order_by(Signer.sort_order, Signer.id)))
 
 
+def default_signer(session: Session) -> Signer | None:
+    """The signer documents, reports and certificates use when none is chosen: the active
+    signer marked default, else the first active one in the order of the settings."""
+    return session.scalars(select(Signer).where(Signer.active.is_(True))
+                           .order_by(Signer.is_default.desc(), Signer.sort_order, Signer.id)).first()
+
+
 def save_signers(session: Session, signers: list[SignerInput]) -> list[Signer]:
     """Replace the signers with ``signers`` (kept rows by id, in this order)."""
     require(ADMINISTER)
@@ -231,5 +238,5 @@ def copy_for_editing(session: Session, source_id: int, name: str, valid_from: da
 
 
 __all__ = ["AgencyInput", "PARAM_LABELS", "ParamRow", "RULE_IDS", "SignerInput", "copy_for_editing", "format_value",
-           "get_agency", "list_rule_sets", "list_signers", "param_rows", "parse_value", "save_agency", "save_signers",
+           "default_signer", "get_agency", "list_rule_sets", "list_signers", "param_rows", "parse_value", "save_agency", "save_signers",
            "update_rule_set"]
