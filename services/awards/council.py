@@ -19,10 +19,11 @@ cited in every result).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ from services.awards.nominations import (
     subject_name,
 )
 from services.awards.rulesets import rule_set_for_year
-from services.records.units import NotFoundError, ValidationError
+from services.records.units import ValidationError
 from services.system import audit
 from services.system.access import EDIT_DRAFTS, require
 
@@ -218,10 +219,3 @@ def approved(session: Session, list_id: int) -> list[Nomination]:
     nl = get_list(session, list_id)
     rule = vote_rule_for_list(session, nl)
     return [n for n in view_list(session, nl).proposed if passes(n.council_votes_for, n.council_votes_total, rule)]
-
-
-def get_meeting(session: Session, meeting_id: int) -> CouncilMeeting:
-    m = session.get(CouncilMeeting, meeting_id)
-    if m is None:
-        raise NotFoundError(f"Không tìm thấy cuộc họp Hội đồng mã {meeting_id}.")
-    return m

@@ -191,9 +191,5 @@ def decisions_for_year(session: Session, year: int | None = None) -> list[Decisi
     return list(session.scalars(stmt))
 
 
-def list_of(session: Session, d: Decision) -> NominationList | None:
-    return session.get(NominationList, d.nomination_list_id) if d.nomination_list_id else None
-
-
 __all__ = ["create_decision", "cancel_decision", "find_decision", "find_signer", "default_signer",
-           "default_authority", "decisions_for_year", "full_number", "find_list", "list_of"]
+           "default_authority", "decisions_for_year", "full_number", "find_list"]

@@ -40,10 +40,11 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from models.vocabulary import DISCIPLINES, INITIATIVE_LEVEL_RANK, RATING_RANK, TITLES
 from services.system.text import name_ranks
@@ -367,14 +368,6 @@ def _vote_share(ev: EvaluationFact) -> Fraction | None:
     if ev.votes_for is None or not ev.votes_total:
         return None
     return Fraction(ev.votes_for * 100, ev.votes_total)
-
-
-def _below_votes(ev: EvaluationFact, prm: Mapping[str, Any]) -> bool:
-    minimum = prm.get("min_vote_percent")
-    if minimum is None or ev.votes_for is None or not ev.votes_total:
-        return False
-    m = Fraction(str(minimum))  # exact: votes_for/votes_total*100 < m
-    return ev.votes_for * 100 * m.denominator < m.numerator * ev.votes_total
 
 
 def _p2(ctx: _Ctx, prm: Mapping[str, Any], rule: str, art: str):
@@ -978,7 +971,6 @@ def draft_lists(inp: EngineInput) -> list[TitleList]:
 def _draft_lists(inp: EngineInput) -> list[TitleList]:
     ctx = _Ctx(inp)
     params = inp.params
-    y = inp.year
 
     ranks = name_ranks(p.full_name for p in ctx.people)
     pkeys = {p.code: _person_key(ctx, p, ranks) for p in ctx.people}
@@ -993,8 +985,6 @@ def _draft_lists(inp: EngineInput) -> list[TitleList]:
     for p in ldtt.eligible:
         ldtt_count[scope_person[p.code]] += 1
     ldtt_count_agency = {"": len(ldtt.eligible)}
-
-    lists: dict[str, TitleList] = {}
 
     def person_list(title: str, res: _Result, rule_art: tuple[str, str]) -> tuple:
         prm = params[title]

@@ -9,7 +9,7 @@ sub-units, and who either have an evaluation for Y or were working during Y.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -404,10 +404,6 @@ def set_unit_rating(session: Session, year: int, unit_id: int, rating: str | Non
         ue.rating = rating
         audit.record(session, "update", UNIT_ENTITY, ue.id, old={"rating": old}, new={"rating": rating})
     return True
-
-
-def copy_row(row: GridRow, **changes: Any) -> GridRow:
-    return replace(row, **changes)
 
 
 __all__ = [

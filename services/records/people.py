@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -447,7 +447,3 @@ def person_record(session: Session, person_id: int) -> PersonRecord:
         )
     ]
     return PersonRecord(evaluations, initiatives, awards, history)
-
-
-def people_count(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(Person).where(Person.deleted_at.is_(None))).scalar_one()

@@ -138,8 +138,3 @@ def serif_family() -> FontFamily:
     with _lock:
         _registered["serif"] = family
     return family
-
-
-def serif_family_name() -> str:
-    """The name of the registered serif family ("TimesNewRoman" or "LiberationSerif")."""
-    return serif_family().name
