@@ -169,6 +169,7 @@ def templates(tmp_path_factory):
     return folder, empty, exchange, demo
 
 
+@pytest.mark.slow
 def test_kill_during_large_import(templates, tmp_path):
     folder, empty, exchange, _ = templates
     kills, seen = _torture(empty, tmp_path, IMPORT_CHILD, [str(exchange)], IMPORT_COUNTS, random.Random(SEED))
@@ -177,6 +178,7 @@ def test_kill_during_large_import(templates, tmp_path):
     assert seen["absent"] > 0
 
 
+@pytest.mark.slow
 def test_kill_during_decision_save(templates, tmp_path):
     folder, _, _, demo = templates
     kills, seen = _torture(demo, tmp_path, DECISION_CHILD, [DECISION_NUMBER], DECISION_COUNTS,
