@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from models import Unit  # noqa: E402
-from services.records.demo import open_demo_database  # noqa: E402
 from services.awards.eligibility import prepare  # noqa: E402
+from services.records.demo import open_demo_database  # noqa: E402
 from services.records.evaluations import load_grid  # noqa: E402
 
 

@@ -32,7 +32,7 @@ def main() -> int:
     args = ap.parse_args()
     os.environ.setdefault("TDKT_DATA_DIR", tempfile.mkdtemp(prefix="tdkt-soak-"))
 
-    from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
     from services.awards.drafting import draft_year
     from services.records.demo import open_demo_database

@@ -11,8 +11,9 @@ import argparse
 import importlib
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from models.db import Database
 from services.system.about import APP_TITLE, VERSION

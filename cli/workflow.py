@@ -28,7 +28,8 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày «{text}» không hợp lệ; ghi theo dạng NĂM-THÁNG-NGÀY, vd. 2024-12-20")
+        raise argparse.ArgumentTypeError(
+            f"ngày «{text}» không hợp lệ; ghi theo dạng NĂM-THÁNG-NGÀY, vd. 2024-12-20") from None
 
 
 def _run(args, fn) -> int:

@@ -21,7 +21,6 @@ from models import (
     UnitEvaluation,
 )
 from models.db import open_database
-from services.awards import drafting, rulesets
 from services.awards.drafting import draft_to_json, draft_to_text, draft_year
 from services.awards.rulesets import copy_rule_set, rule_set_for_year
 

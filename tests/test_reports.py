@@ -98,7 +98,7 @@ def test_phong_trao_figures_equal_the_database(filled: Database) -> None:
         assert [r[0] for r in phases] == (["Đợt 1"] if period == "6m" else ["Đợt 1", "Đợt 2"])
 
         # Awards of the decisions issued in the period, by title.
-        expected = dict(sql(filled, f"""
+        expected = dict(sql(filled, """
             SELECT t.name, count(*) FROM award a JOIN decision d ON d.id = a.decision_id JOIN title t
             ON t.code = a.title_code WHERE d.state <> 'da_huy' AND d.issued_on BETWEEN :a AND :b GROUP BY t.name""",
                             a=date(Y, 1, 1), b=end))

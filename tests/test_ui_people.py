@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
 
 from models import Person, PersonUnitHistory
 from models.db import Database

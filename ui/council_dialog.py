@@ -5,10 +5,10 @@ saving (``record_meeting`` + ``record_votes`` [+ ``conclude``], one transaction)
 biên bản (minutes) written to a folder."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor

@@ -7,8 +7,9 @@ at the current cell (every cell validated), Ctrl+D fills down, Delete clears the
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,

@@ -38,7 +38,7 @@ SCREEN_DPI = 96.0
 
 
 # Documents still open; closed at exit so PDFium does not complain about leftovers.
-_OPEN_DOCUMENTS: "weakref.WeakSet[PdfPages]" = weakref.WeakSet()
+_OPEN_DOCUMENTS: weakref.WeakSet[PdfPages] = weakref.WeakSet()
 
 
 @atexit.register
@@ -273,7 +273,7 @@ class PdfPreview(QWidget):
         widths = [round(w * scale) for w, _ in self.pages.sizes]
         total_w = max(self.scroll.viewport().width(), max(widths) + 2 * PAGE_GAP)
         y = PAGE_GAP
-        for (w_pt, h_pt), w in zip(self.pages.sizes, widths):
+        for (_w_pt, h_pt), w in zip(self.pages.sizes, widths):
             h = round(h_pt * scale)
             self._rects.append(QRect((total_w - w) // 2, y, w, h))
             y += h + PAGE_GAP

@@ -152,7 +152,7 @@ class PersonDialog(QDialog):
         form.addRow("Ngày nghỉ (thôi việc, nghỉ hưu):", self.left_edit)
         form_layout.addLayout(form)
         form_layout.addWidget(self.error_label)
-        note = QLabel(f"(*) bắt buộc nhập. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 02/03/1985.")
+        note = QLabel("(*) bắt buộc nhập. Ngày ghi theo dạng ngày/tháng/năm, ví dụ 02/03/1985.")
         note.setStyleSheet("color: #5b6777;")
         form_layout.addWidget(note)
         form_layout.addStretch(1)

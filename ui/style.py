@@ -1,7 +1,7 @@
 """Look and feel shared by every window: font, style sheet, icons, number formatting."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QLocale
@@ -65,7 +65,7 @@ def apply_style(app: QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     """An icon from resources/icons/NAME.svg, or the Qt standard icon ``SP_...``."""
     if name.startswith("SP_"):

@@ -20,9 +20,10 @@ user can read: the initiatives an entry relies on (key ``initiatives``) and the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -506,7 +507,6 @@ def render_pdf(doc: Doc, path: Path) -> Path:
         return ParagraphStyle(name, fontName=fam.variant(bold, italic), fontSize=size, leading=size * 1.3,
                               alignment=align, firstLineIndent=indent, spaceAfter=after)
 
-    center = {"size": BODY_PT, "align": TA_CENTER}
     story: list[Any] = []
     width = A4[0] - (MARGINS_MM["left"] + MARGINS_MM["right"]) * mm
 

@@ -29,10 +29,11 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -535,7 +536,7 @@ def _check_references(parsed: _Parsed, db: _DbState, problems: list[str]) -> Non
     # Codes defined in the file, and duplicates.
     file_units = first_seen("units", lambda r: r.get("code"), lambda k: f"mã đơn vị \"{k}\"")
     file_people = first_seen("people", lambda r: r.get("code"), lambda k: f"mã cán bộ \"{k}\"")
-    file_inits = first_seen("initiatives", lambda r: r.get("code"), lambda k: f"mã sáng kiến \"{k}\"")
+    first_seen("initiatives", lambda r: r.get("code"), lambda k: f"mã sáng kiến \"{k}\"")
     first_seen("evaluations", need("person", "year"), lambda k: f"cán bộ \"{k[0]}\", năm {k[1]}")
     first_seen("unit_evaluations", need("unit", "year"), lambda k: f"đơn vị \"{k[0]}\", năm {k[1]}")
     first_seen("registrations", lambda r: (r["year"], r["title"], r.get("person"), r.get("unit"))

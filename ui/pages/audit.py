@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -49,11 +49,11 @@ def _values(data: dict[str, Any] | None) -> str:
 
 def _to_stored(local: datetime, utc: bool) -> datetime:
     """A local time as the database stores it (SQLite's CURRENT_TIMESTAMP is UTC)."""
-    return local.astimezone(timezone.utc).replace(tzinfo=None) if utc else local
+    return local.astimezone(UTC).replace(tzinfo=None) if utc else local
 
 
 def _to_local(stored: datetime, utc: bool) -> datetime:
-    return stored.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None) if utc else stored
+    return stored.replace(tzinfo=UTC).astimezone().replace(tzinfo=None) if utc else stored
 
 
 class AuditPage(QWidget):

@@ -3,7 +3,7 @@ decision, when and by whom it was printed, and whether it was a reprint. Filter 
 and text, export to Excel, and print chosen entries again (a reprint keeps its number)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ _LAST_DIR_KEY = "certificates/last_dir"
 def _local(stored: datetime | None, utc: bool) -> str:
     if stored is None:
         return ""
-    when = stored.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None) if utc else stored
+    when = stored.replace(tzinfo=UTC).astimezone().replace(tzinfo=None) if utc else stored
     return when.strftime("%d/%m/%Y %H:%M")
 
 
@@ -157,7 +157,7 @@ class CertificateRegisterPage(QWidget):
         numbers = {r.record_id: r.register_no for r in self._rows}
         model = self.model
         model.removeRows(0, model.rowCount())
-        for i, r in enumerate(self._visible):
+        for r in self._visible:
             again = "Bản gốc" if r.reprint_of_id is None else "In lại"
             cells: list[Any] = [r.register_no, r.name, r.unit, r.title_name, str(r.year), r.decision,
                                 self._layout_labels.get(r.layout, r.layout), MODE_LABELS.get(r.mode, r.mode),

@@ -4,9 +4,9 @@ writing its documents (tờ trình, biên bản, quyết định: .docx and PDF)
 print the certificates."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor

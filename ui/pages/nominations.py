@@ -9,9 +9,10 @@ folder in the background, then offer to open it).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QIdentityProxyModel, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices

@@ -144,7 +144,7 @@ class SettingsPage(QWidget):
     def signer_inputs(self) -> list[svc.SignerInput]:
         out = []
         for r in range(self.signers.rowCount()):
-            def text(c: int) -> str:
+            def text(c: int, r: int = r) -> str:
                 item = self.signers.item(r, c)
                 return item.text() if item else ""
             out.append(svc.SignerInput(text(0), text(1), text(2),

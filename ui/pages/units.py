@@ -38,7 +38,7 @@ from ui.context import AppContext
 from ui.export import export_model
 from ui.style import format_int
 from ui.unit_dialog import UnitDialog
-from ui.worker import error_text, run_in_background
+from ui.worker import error_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ["Tên đơn vị", "Mã", "Loại đơn vị", "Số cán bộ (gồm cấp dưới)", "Tình trạng"]
