@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from cli import build_parser, configure_stdio
+from cli import build_parser, configure_stdio, run_command
 from services.system.errors import setup_console_logging, setup_logging
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run
 
         return run(args)
-    return handler(args)
+    return run_command(handler, args)
 
 
 if __name__ == "__main__":

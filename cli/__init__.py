@@ -50,10 +50,51 @@ def add_database_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--db", metavar="TỆP_HOẶC_URL",
                        help="tệp SQLite hoặc URL SQLAlchemy (vd. postgresql+psycopg://...); mặc định: CSDL trong thư mục dữ liệu người dùng")
     group.add_argument("--demo", action="store_true", help="mở CSDL mẫu (tạo nếu chưa có) từ Kế hoạch thi đua 2024")
+    parser.add_argument("--create", action="store_true",
+                        help="với --db là một tệp chưa có: tạo CSDL mới, trống ở đó (không có tùy chọn này: báo lỗi)")
 
 
 def open_from_args(args: argparse.Namespace) -> Database:
-    return open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False))
+    """The database the options name. A ``--db`` file that does not exist is refused unless
+    ``--create``; what the user must know about the opening (read-only, recovered from a
+    backup) is printed on stderr."""
+    database = open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False),
+                                 create=getattr(args, "create", False) or not getattr(args, "db", None))
+    for notice in database.notices:
+        print(f"Lưu ý: {notice}", file=sys.stderr)
+    return database
+
+
+def run_command(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command's handler; a fault of the storage, of the database file or of a bad input
+    (or anything unexpected) is reported in Vietnamese on stderr, with no traceback (that goes
+    to the log file), and ends with a non-zero status."""
+    import logging
+
+    from services.system.access import PermissionDenied
+    from services.system.errors import log_file, storage_fault
+
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except PermissionDenied as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # noqa: BLE001 - every failure is worded for the user
+        fault = storage_fault(exc)
+        # The traceback goes to the log file (the console shows the Vietnamese message only).
+        logging.getLogger("cli").log(logging.INFO if fault else logging.ERROR, "Lệnh %s không thành công",
+                                     getattr(args, "command", "?"), exc_info=True)
+        if fault is not None:
+            what, advice = fault
+            print(f"Lỗi: {what}" + (f"\n{advice}" if advice else ""), file=sys.stderr)
+            return 1
+        print(f"Lỗi: phần mềm gặp một lỗi không lường trước ({type(exc).__name__}). Dữ liệu đã lưu trước đó không "
+              f"bị ảnh hưởng; lệnh có thể chưa hoàn tất. Chi tiết đã ghi vào nhật ký {log_file()}; hãy gửi tệp đó "
+              "cho người hỗ trợ kỹ thuật.", file=sys.stderr)
+        return 1
 
 
 def build_parser(extra: Iterable[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:

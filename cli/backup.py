@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from models.db import Database
+from services.system.access import PermissionDenied
 from services.system.backup import BackupError, make_backup, restore_file
 
 
@@ -35,23 +36,41 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 
-def _cmd_restore(args: argparse.Namespace) -> int:
-    from cli import open_from_args
+def _restore_target(args: argparse.Namespace) -> Path:
+    """The file to restore into, found from the options without opening it (a database that
+    cannot be opened any more must still be restorable)."""
+    from models.db import DEMO_DB_NAME, data_dir, resolve_url, sqlite_path
+    from services.system.errors import DatabaseMissing
 
-    database = open_from_args(args)
+    if getattr(args, "demo", False):
+        return data_dir() / DEMO_DB_NAME
+    url = resolve_url(getattr(args, "db", None))
+    path = sqlite_path(url)
+    if path is None:
+        raise BackupError(
+            "CSDL đang dùng là máy chủ (PostgreSQL), không phải tệp: hãy khôi phục bằng công cụ của máy chủ "
+            "(pg_restore) hoặc nhờ người quản trị máy chủ.")
+    if getattr(args, "db", None) and not path.exists() and not getattr(args, "create", False):
+        raise DatabaseMissing(f"Không có tệp cơ sở dữ liệu {path} để khôi phục vào. Hãy kiểm tra lại đường dẫn; "
+                              "muốn khôi phục thành một tệp mới ở đó thì thêm tùy chọn --create.")
+    return path
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from services.system.storage_check import check_database_path
+
     try:
-        target = _require_sqlite(database)
+        target = _restore_target(args)
+        check_database_path(target)
     except BackupError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
-    finally:
-        database.close()
     try:
         result = restore_file(target, Path(args.src))
     except BackupError as exc:
         print(f"Lỗi: {exc} CSDL không thay đổi.", file=sys.stderr)
         return 2
-    except Exception as exc:  # PermissionDenied and the like
+    except PermissionDenied as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     print(f"Đã khôi phục {target} từ {result.restored_from}.")

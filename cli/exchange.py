@@ -16,6 +16,7 @@ def _cmd_import(args) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from cli import open_from_args
+    from services.system.errors import storage_fault
 
     try:
         doc = read_exchange_file(args.file)
@@ -29,8 +30,10 @@ def _cmd_import(args) -> int:
                 report = import_exchange(session, doc)
             except SQLAlchemyError as exc:
                 session.rollback()
-                print(f"Lỗi CSDL khi nhập {args.file}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}. "
-                      "Không có gì thay đổi.", file=sys.stderr)
+                fault = storage_fault(exc)
+                if fault is None:
+                    raise
+                print(f"Lỗi: không nhập được {args.file}. {fault[0]} {fault[1]}".rstrip(), file=sys.stderr)
                 return 1
             if report.problems:
                 session.rollback()

@@ -147,7 +147,7 @@ def test_account_rules(db):
 
 
 def _cli(db_path, *args, stdin=""):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "users", *args],
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "--create", "users", *args],
                           input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
 
 

@@ -136,9 +136,9 @@ def test_the_demo_document_survives_a_round_trip_through_the_command_line(db: Da
     write_exchange_file(build_demo_exchange(), demo_file)
     first_db, second_db = tmp_path / "Sở một.db", tmp_path / "Sở hai.db"
     out1, out2 = tmp_path / "xuất lần 1.json", tmp_path / "xuất lần 2.json"
-    assert main.main(["--db", str(first_db), "import", str(demo_file)]) == 0
+    assert main.main(["--db", str(first_db), "--create", "import", str(demo_file)]) == 0
     assert main.main(["--db", str(first_db), "export", str(out1)]) == 0
-    assert main.main(["--db", str(second_db), "import", str(out1)]) == 0
+    assert main.main(["--db", str(second_db), "--create", "import", str(out1)]) == 0
     assert main.main(["--db", str(second_db), "export", str(out2)]) == 0
     text = out1.read_text(encoding="utf-8")
     assert "Văn phòng Sở" in text  # ensure_ascii=False: Vietnamese written as is
@@ -211,7 +211,7 @@ def test_a_malformed_file_is_rejected_whole_with_exit_status_2_and_the_database_
     db_path = tmp_path / "Hồ sơ thi đua" / "Sở LĐ-TBXH.db"
     good, bad = tmp_path / "tệp đúng.json", tmp_path / "tệp sai.json"
     write_exchange_file(sample_doc(), good)
-    assert main.main(["--db", str(db_path), "import", str(good)]) == 0
+    assert main.main(["--db", str(db_path), "--create", "import", str(good)]) == 0
     before = db_path.read_bytes()
     with sqlite3.connect(db_path) as conn:
         dump_before = list(conn.iterdump())

@@ -108,3 +108,148 @@ def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path)
     finally:
         check.close()
     assert tables == ["khach_hang"]
+
+
+# ----------------------------------------------------------------------------- upgrades that fail
+
+def _older_database(path: Path, revision: str = "0002") -> None:
+    """A database one schema older, with a unit, a person, an award and two certificates."""
+    from models import Award, CertificateRecord, Person, Unit
+
+    database = open_database(path)
+    with database.session() as s:
+        unit = Unit(code="VP", name="Văn phòng Sở")
+        person = Person(code="CB1", full_name="Nguyễn Văn A", gender="nam", unit=unit)
+        award = Award(year=2024, title_code="GIAY_KHEN", person=person, achievement="x")
+        s.add_all([unit, person, award])
+        s.flush()
+        s.add_all([CertificateRecord(award_id=award.id, register_no=f"SV-{i}", layout="mau") for i in (1, 2)])
+        s.commit()
+    database.close()
+    engine = make_engine(f"sqlite:///{path}")
+    command.downgrade(alembic_config(engine), revision)
+    engine.dispose()
+    for kept in backup_dir().glob("*.db"):
+        kept.unlink()
+
+
+def _revision_of(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        conn.close()
+
+
+KILL_AFTER_DDL = r"""
+import os, sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from models.db import open_database
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _die(conn, cursor, statement, *args):
+    if statement.lstrip().upper().startswith("CREATE UNIQUE INDEX"):
+        os._exit(9)  # killed right after the DDL, before alembic_version moves
+
+open_database(sys.argv[1])
+"""
+
+
+def test_an_upgrade_killed_after_its_ddl_leaves_the_old_schema_whole(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "bị ngắt.db"
+    _older_database(path)
+    r = subprocess.run([sys.executable, "-c", KILL_AFTER_DDL, str(path)], cwd=Path(__file__).resolve().parent.parent,
+                       capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert r.returncode == 9, r.stderr
+    # The index the killed upgrade created was rolled back with it.
+    assert _revision_of(path) == "0002"
+    assert "uq_certificate_record_register_no_original" not in _indexes(path)
+    database = open_database(path)
+    try:
+        assert current_revision(database.engine) == head_revision()
+        assert database.notices == []
+    finally:
+        database.close()
+    assert "uq_certificate_record_register_no_original" in _indexes(path)
+
+
+def test_a_failing_upgrade_changes_nothing_and_names_the_backup(tmp_path: Path) -> None:
+    import pytest
+
+    from models.db import UpgradeError
+
+    path = tmp_path / "trùng số.db"
+    _older_database(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE certificate_record SET register_no = 'SV-1'")  # the new unique index cannot be built
+    conn.commit()
+    conn.close()
+    with pytest.raises(UpgradeError, match="vẫn nguyên như trước") as caught:
+        open_database(path)
+    assert caught.value.backup is not None and str(caught.value.backup) in str(caught.value)
+    assert _revision_of(path) == "0002"
+    assert "uq_certificate_record_register_no_original" not in _indexes(path)
+    assert _revision_of(caught.value.backup) == "0002"
+
+
+def _half_upgraded(path: Path) -> None:
+    """What an older program left after a kill between CREATE INDEX and alembic_version."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE UNIQUE INDEX uq_certificate_record_register_no_original ON certificate_record "
+                 "(register_no) WHERE reprint_of_id IS NULL")
+    conn.commit()
+    conn.close()
+
+
+def test_a_half_upgraded_database_is_recovered_from_its_pre_upgrade_backup(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "dở dang.db"
+    _older_database(path)
+    # The older program's pre-upgrade backup, then its interrupted upgrade.
+    saved = backup_dir() / f"{path.stem}-truoc-nang-cap-0002-20261201-080000.db"
+    shutil.copyfile(path, saved)
+    _half_upgraded(path)
+    database = open_database(path)
+    try:
+        assert current_revision(database.engine) == head_revision()
+        assert len(database.notices) == 1
+        notice = database.notices[0]
+        assert "khôi phục từ bản sao lưu trước khi nâng cấp" in notice and saved.name in notice
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM certificate_record")).scalar_one() == 2
+    finally:
+        database.close()
+    # The damaged file is kept aside, not thrown away.
+    assert [p for p in backup_dir().glob("*hong-khi-nang-cap*.db")]
+
+
+def test_a_half_upgraded_database_without_a_backup_is_refused_untouched(tmp_path: Path) -> None:
+    import pytest
+
+    from models.db import UpgradeError
+
+    path = tmp_path / "dở dang.db"
+    _older_database(path)
+    _half_upgraded(path)
+    before = path.read_bytes()
+    with pytest.raises(UpgradeError, match="không có bản sao lưu trước khi nâng cấp"):
+        open_database(path)
+    assert _revision_of(path) == "0002"
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM certificate_record").fetchone() == (2,)
+    conn.close()
+    assert len(path.read_bytes()) == len(before)

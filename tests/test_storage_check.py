@@ -58,6 +58,12 @@ def test_macos_mount_output():
     (r"\\?\Z:\tdkt.db", True),
     (r"C:\Users\An\AppData\Local\TDKT\tdkt.db", False),
     (r"\\?\C:\tdkt.db", False),
+    (r"\\.\UNC\may-chu\chung\tdkt.db", True),
+    (r"//./UNC/may-chu/chung/tdkt.db", True),
+    (r"\\?\GLOBALROOT\Device\Mup\may-chu\chung\tdkt.db", True),
+    (r"\\?\globalroot\device\mup\may-chu\chung\tdkt.db", True),
+    (r"\\.\GLOBALROOT\Device\LanmanRedirector\may-chu\chung\tdkt.db", True),
+    (r"\\.\C:\tdkt.db", False),
 ])
 def test_windows_paths(path, network):
     drive_types = {"Z:\\": DRIVE_REMOTE, "C:\\": 3}
@@ -86,3 +92,17 @@ def test_app_refuses_database_on_network_mount(tmp_path, monkeypatch):
     with pytest.raises(NetworkLocationError, match="PostgreSQL"):
         open_app_database(target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("fstype", ["fuse.gvfsd-fuse", "fuse.smbnetfs", "fuse.davfs2", "davfs2", "FUSE.GVFSD-FUSE"])
+def test_fuse_clients_of_network_shares(fstype):
+    mounts = [("/", "ext4"), ("/run/user/1000/gvfs", fstype)]
+    reason = network_reason("/run/user/1000/gvfs/smb-share:server=may-chu,share=chung/tdkt.db", platform="linux",
+                            mounts=mounts)
+    assert reason is not None and fstype in reason
+    assert network_reason("/home/an/tdkt.db", platform="linux", mounts=mounts) is None
+
+
+def test_local_fuse_file_systems_are_not_network(tmp_path):
+    for fstype in ("fuse.portal", "fuse.lxcfs", "fuseblk"):
+        assert network_reason("/mnt/x/tdkt.db", platform="linux", mounts=[("/mnt/x", fstype)]) is None

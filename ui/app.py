@@ -78,8 +78,33 @@ def _refuse_unsafe_qt_runtime() -> None:
     raise SystemExit(3)
 
 
-def open_database_from_args(args: argparse.Namespace) -> Database:
-    return open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False))
+def open_database_from_args(args: argparse.Namespace, *, create: bool | None = None) -> Database:
+    """The database of ``--db``/``--demo``; a ``--db`` file that does not exist is created only
+    with ``--create`` (or ``create``: the window asks first, see ``confirm_new_database``)."""
+    if create is None:
+        create = getattr(args, "create", False) or not getattr(args, "db", None)
+    return open_app_database(getattr(args, "db", None), demo=getattr(args, "demo", False), create=create)
+
+
+def confirm_new_database(args: argparse.Namespace) -> bool | None:
+    """When ``--db`` names a file that does not exist: ask whether to create a new, empty
+    database there. None when there is nothing to ask; True to create; False to stop."""
+    from services.system.app import missing_database_file
+
+    if getattr(args, "demo", False) or not getattr(args, "db", None) or getattr(args, "create", False):
+        return None
+    missing = missing_database_file(args.db)
+    if missing is None:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, f"Không có tệp cơ sở dữ liệu “{missing}”.")
+    box.setObjectName("confirm_new_database")
+    box.setInformativeText("Có thể đường dẫn bị gõ sai (tên thư mục, tên tệp hoặc dấu). Tạo một cơ sở dữ liệu "
+                           "mới, trống ở đó, hay thoát để kiểm tra lại đường dẫn?")
+    create = box.addButton("Tạo CSDL mới", QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Thoát", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is create
 
 
 def database_error_message(args: argparse.Namespace, exc: BaseException) -> tuple[str, str]:
@@ -90,10 +115,28 @@ def database_error_message(args: argparse.Namespace, exc: BaseException) -> tupl
         what = f"Không mở được cơ sở dữ liệu “{args.db}”."
     else:
         what = "Không mở được cơ sở dữ liệu mặc định trong thư mục dữ liệu của phần mềm."
+    from services.system.errors import storage_fault
+
+    fault = storage_fault(exc)
+    if fault is not None:  # the same words as the command line
+        cause, todo = fault
+        return what, (f"{cause}\n\n{todo}".strip()
+                      + "\n\n(Có thể mở tệp khác bằng tùy chọn --db khi chạy phần mềm.)")
     advice = (f"Nguyên nhân: {str(exc).strip() or type(exc).__name__}\n\n"
               "Hãy kiểm tra đường dẫn, quyền đọc, ghi thư mục và tệp không bị phần mềm khác khóa, "
               "rồi mở lại phần mềm (có thể chỉ định tệp khác bằng tùy chọn --db).")
     return what, advice
+
+
+def show_notices(database: Database, parent=None) -> None:  # type: ignore[no-untyped-def]
+    """Tell the user what they must know about the database just opened (opened read-only,
+    recovered from its pre-upgrade backup...)."""
+    for notice in database.notices:
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, notice, parent=parent)
+        box.setObjectName("database_notice")
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.button(QMessageBox.StandardButton.Ok).setText("Đã hiểu")
+        box.exec()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,8 +146,11 @@ def run(args: argparse.Namespace) -> int:
     from ui.error_dialog import install_excepthook
 
     install_excepthook()
+    answer = confirm_new_database(args)
+    if answer is False:
+        return 1
     try:
-        database = open_database_from_args(args)
+        database = open_database_from_args(args, create=True if answer else None)
     except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
         log.exception("Không mở được cơ sở dữ liệu")
         what, advice = database_error_message(args, exc)
@@ -114,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
         box.button(QMessageBox.StandardButton.Ok).setText("Đóng")
         box.exec()
         return 1
+    show_notices(database)
 
     from ui.context import AppContext
     from ui.main_window import MainWindow

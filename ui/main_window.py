@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Chưa đăng nhập: vẫn giữ cơ sở dữ liệu đang mở.", 8000)
                 return
             self.context.set_database(database)
+            from ui.app import show_notices
+
+            show_notices(database, self)
 
         def failed(exc: BaseException) -> None:
             show_error(self, failure, exc,

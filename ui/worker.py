@@ -287,7 +287,13 @@ def wait_for_idle(timeout_s: float = 30.0) -> bool:
 
 
 def error_text(exc: BaseException) -> str:
-    """A one-line description of an exception for a message box."""
+    """A one-line description of an exception for a message box (storage faults in the
+    same Vietnamese words as on the command line)."""
+    from services.system.errors import storage_fault
+
+    fault = storage_fault(exc)
+    if fault is not None:
+        return " ".join(part for part in fault if part)
     text = str(exc).strip()
     return text or type(exc).__name__
 

@@ -2,7 +2,11 @@
 backup, and a restore that checks the file before replacing anything.
 
 Every copy is made with SQLite's online backup (``models.db.backup_sqlite``), so it is
-consistent even while the app has the database open. A restore:
+consistent even while the app has the database open; it is written under a temporary
+name (``*.dang-ghi.tmp``, never listed as a backup), checked, and only then renamed to
+its ``.db`` name, so a backup that is listed, counted or kept by the rotation is always a
+whole, verified database. Leftovers of killed backups and restores are removed the next
+time the database is opened or the backups are listed. A restore:
 
 1. copies the chosen file to a temporary file beside the database (the source is never
    written to);
@@ -26,12 +30,16 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from models.db import (
+    RESTORING_MARK,
     Database,
     alembic_config,
     backup_dir,
     backup_sqlite,
+    clean_leftovers,
+    copy_sqlite,
     head_revision,
     open_database,
+    temp_path,
 )
 
 log = logging.getLogger(__name__)
@@ -113,7 +121,7 @@ def make_backup(source: Path, dest: Path | None = None, *, kind: str = KIND_MANU
         raise BackupError("Không thể sao lưu đè lên chính tệp CSDL đang dùng; hãy chọn tệp hoặc thư mục khác.")
     dest = _unique(dest)
     try:
-        backup_sqlite(source, dest)
+        backup_sqlite(source, dest)  # temporary name, checked, then renamed
         check_file(dest)
     except BackupError:
         dest.unlink(missing_ok=True)
@@ -129,6 +137,7 @@ def make_backup(source: Path, dest: Path | None = None, *, kind: str = KIND_MANU
 def list_backups(stem: str | None = None, folder: Path | None = None) -> list[BackupInfo]:
     """Backups in the backups folder (of the database named ``stem``), newest first."""
     folder = folder or backup_dir()
+    clean_leftovers(folder)
     found: list[tuple[int, BackupInfo]] = []
     for path in folder.glob(f"*{SUFFIX}"):
         kind = next((k for k in KIND_LABELS if f"-{k}-" in path.name), "")
@@ -244,22 +253,24 @@ def restore_file(target: Path, source: Path) -> RestoreResult:
     if source.exists() and target.exists() and source.resolve() == target.resolve():
         raise BackupError("Tệp cần khôi phục chính là CSDL đang dùng; hãy chọn một tệp sao lưu.")
     check_file(source)
-    temp = _unique(target.with_name(f"{target.stem}.khoi-phuc.tmp"))
+    clean_leftovers(target.parent)
+    temp = temp_path(target, RESTORING_MARK)
     try:
         try:
-            backup_sqlite(source, temp)
+            copy_sqlite(source, temp)
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(f"Không đọc được tệp {source}: {exc}. Không có gì thay đổi.") from exc
         checked = check_file(temp)
         previous = make_backup(target, kind=KIND_BEFORE_RESTORE) if target.exists() else None
         try:
-            backup_sqlite(temp, target)
+            copy_sqlite(temp, target)  # one SQLite transaction on the live file
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(
                 f"Không ghi được vào {target}: {exc}. CSDL cũ vẫn còn nguyên"
                 + (f" (và có bản sao ở {previous})" if previous else "") + ".") from exc
     finally:
-        temp.unlink(missing_ok=True)
+        for side in ("", "-journal", "-wal", "-shm"):
+            Path(f"{temp}{side}").unlink(missing_ok=True)
     # Bring an older schema up to date, and note the restore in the restored database's log.
     database = open_database(target)
     try:

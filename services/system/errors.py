@@ -68,7 +68,15 @@ def setup_logging(level: int = logging.INFO) -> Path:
 
 
 class _ConsoleHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced, e.g. by tests)."""
+    """Writes to whatever ``sys.stderr`` is at the time (it may be replaced, e.g. by tests).
+    Tracebacks go to the log file only: the console gets the message line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info or record.exc_text:
+            record = logging.makeLogRecord(record.__dict__)
+            record.exc_info = None
+            record.exc_text = None
+        return super().format(record)
 
     @property  # type: ignore[override]
     def stream(self):
@@ -127,6 +135,83 @@ def commit_or_conflict(session: Session) -> None:
         raise EditConflict(CONFLICT_MESSAGE) from exc
 
 
+DISK_FULL = ("Ổ đĩa đã đầy, không ghi được dữ liệu.", "Hãy giải phóng chỗ trống trên ổ đĩa rồi làm lại. "
+             "Dữ liệu đã lưu trước đó không bị ảnh hưởng.")
+READ_ONLY = ("Không ghi được: cơ sở dữ liệu hoặc thư mục chỉ đọc (ổ đĩa, thư mục hoặc tệp được bảo vệ chống ghi).",
+             "Hãy chép tệp về một thư mục ghi được trên máy rồi mở bản chép đó, hoặc bỏ thuộc tính chỉ đọc của tệp. "
+             "Không có gì bị thay đổi.")
+BUSY = ("Cơ sở dữ liệu đang bận (một người hoặc chương trình khác đang ghi).",
+        "Hãy chờ vài giây rồi làm lại. Nếu lỗi lặp lại, hãy đóng các cửa sổ phần mềm khác đang mở cùng tệp "
+        "(kể cả chương trình khác đang mở tệp CSDL, như DB Browser).")
+_ERRNO_DISK_FULL = {28, 122}  # ENOSPC, EDQUOT
+_ERRNO_READ_ONLY = {30}       # EROFS
+_ERRNO_DENIED = {1, 13}       # EPERM, EACCES
+
+
+def storage_fault(exc: BaseException) -> tuple[str, str] | None:
+    """(what happened, what to do) in Vietnamese when ``exc`` is a fault of the storage or of
+    the database file (full disk, read-only medium, file locked by another program, damaged
+    or foreign file, failed upgrade...); None for anything else. The window and the command
+    line both word these faults through here."""
+    from models.db import NotAnAppDatabase, ReadOnlyDatabase, UpgradeError
+    from services.system.storage_check import NetworkLocationError
+
+    if isinstance(exc, (NotAnAppDatabase, ReadOnlyDatabase, UpgradeError, NetworkLocationError, DatabaseMissing)):
+        return str(exc), ""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:  # the driver's error under SQLAlchemy's
+        seen.add(id(current))
+        found = _one_storage_fault(current)
+        if found:
+            return found
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None
+
+
+def _one_storage_fault(exc: BaseException) -> tuple[str, str] | None:
+    import sqlite3
+
+    message = str(exc).lower()
+    if isinstance(exc, OSError):
+        number = getattr(exc, "errno", None)
+        name = f" “{exc.filename}”" if getattr(exc, "filename", None) else ""
+        if number in _ERRNO_DISK_FULL:
+            return DISK_FULL
+        if number in _ERRNO_READ_ONLY:
+            return READ_ONLY
+        if number in _ERRNO_DENIED or isinstance(exc, PermissionError):
+            return (f"Không có quyền ghi hoặc đọc tệp{name}, hoặc tệp đang bị chương trình khác mở.",
+                    "Hãy đóng chương trình đang mở tệp, kiểm tra quyền của thư mục (hoặc chọn thư mục khác) rồi "
+                    "làm lại. Không có gì bị thay đổi.")
+        if number == 5:  # EIO
+            return ("Lỗi đọc, ghi ổ đĩa (ổ đĩa bị rút ra hoặc hỏng).",
+                    "Hãy kiểm tra ổ đĩa rồi làm lại; nếu lỗi lặp lại, hãy khôi phục từ bản sao lưu.")
+        return None
+    if not isinstance(exc, (sqlite3.Error, OperationalError)) and "sqlalchemy" not in type(exc).__module__:
+        return None
+    if "locked" in message or "busy" in message:
+        return BUSY
+    if "disk is full" in message or "database or disk is full" in message:
+        return DISK_FULL
+    if "readonly" in message or "read-only" in message:
+        return READ_ONLY
+    if "unable to open database file" in message:
+        return ("Không mở được tệp cơ sở dữ liệu: thư mục không có, không có quyền, hoặc tệp đang bị khóa.",
+                "Hãy kiểm tra đường dẫn và quyền của thư mục, đóng chương trình khác đang mở tệp, rồi làm lại.")
+    if "disk i/o error" in message:
+        return ("Lỗi đọc, ghi ổ đĩa khi làm việc với cơ sở dữ liệu (ổ đĩa bị rút ra, đầy hoặc hỏng).",
+                "Hãy kiểm tra ổ đĩa rồi làm lại; nếu lỗi lặp lại, hãy khôi phục từ bản sao lưu.")
+    if "not a database" in message or "malformed" in message:
+        return ("Tệp cơ sở dữ liệu bị hỏng hoặc không phải tệp CSDL.",
+                "Hãy khôi phục từ một bản sao lưu (trang Sao lưu hoặc lệnh restore).")
+    return None
+
+
+class DatabaseMissing(Exception):
+    """The database file named does not exist (and was not to be created)."""
+
+
 def user_message(exc: BaseException) -> tuple[str, str]:
     """(what happened, what to do), in Vietnamese, for an error shown to the user."""
     from services.system.access import PermissionDenied
@@ -135,11 +220,9 @@ def user_message(exc: BaseException) -> tuple[str, str]:
         return str(exc), ""
     if isinstance(exc, StaleDataError):
         return CONFLICT_MESSAGE, ""
-    if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
-        return ("Cơ sở dữ liệu đang bận (một người hoặc chương trình khác đang ghi).",
-                "Hãy chờ vài giây rồi làm lại. Nếu lỗi lặp lại, hãy đóng các cửa sổ phần mềm khác đang mở cùng tệp.")
-    if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
-        return "Ổ đĩa đã đầy, không ghi được dữ liệu.", "Hãy giải phóng chỗ trống trên ổ đĩa rồi làm lại."
+    fault = storage_fault(exc)
+    if fault is not None:
+        return fault
     if isinstance(exc, MemoryError):
         return "Máy tính không đủ bộ nhớ để làm việc này.", "Hãy đóng bớt chương trình khác rồi làm lại."
     return ("Phần mềm gặp một lỗi không lường trước.",

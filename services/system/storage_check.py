@@ -21,7 +21,18 @@ NETWORK_FS_TYPES = frozenset({
     "nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "afs", "ncpfs", "coda", "9p", "ceph", "glusterfs",
     "lustre", "gpfs", "ocfs2", "gfs2", "davfs", "webdav", "afpfs", "sshfs", "ftpfs", "curlftpfs", "s3fs",
     "rclone", "beegfs", "orangefs", "pvfs2", "vboxsf", "vmhgfs", "prl_fs",
+    # FUSE clients of network shares: GNOME's GVFS (smb://, sftp://, dav:// mounted by the file
+    # manager), smbnetfs, davfs2.
+    "gvfsd-fuse", "gvfs-fuse-daemon", "smbnetfs", "davfs2", "fusesmb", "webdavfs",
 })
+# Windows device paths that reach a network share: the UNC namespace through the DOS
+# device prefixes, and the network redirectors' NT device names (lower case).
+WINDOWS_NETWORK_PREFIXES = (
+    "\\\\?\\unc\\", "\\\\.\\unc\\",
+    "\\\\?\\globalroot\\device\\mup\\", "\\\\.\\globalroot\\device\\mup\\",
+    "\\\\?\\globalroot\\device\\lanmanredirector\\", "\\\\.\\globalroot\\device\\lanmanredirector\\",
+    "\\\\?\\globalroot\\device\\webdavredirector\\", "\\\\.\\globalroot\\device\\webdavredirector\\",
+)
 # Windows GetDriveTypeW result for a network drive.
 DRIVE_REMOTE = 4
 
@@ -125,6 +136,9 @@ def network_reason(
         win = PureWindowsPath(text)
         drive = win.drive
         upper = drive.upper()
+        lowered = str(win).lower() + "\\"
+        if lowered.startswith(WINDOWS_NETWORK_PREFIXES):
+            return f"đường dẫn mạng {win}"
         if upper.startswith("\\\\?\\UNC\\") or (drive.startswith("\\\\") and not drive.startswith(("\\\\?\\", "\\\\.\\"))):
             return f"đường dẫn mạng {drive}"
         if upper.startswith("\\\\?\\") or upper.startswith("\\\\.\\"):
