@@ -6,13 +6,16 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,8 +90,15 @@ class Nomination(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     grp: Mapped[str] = mapped_column(NFCString(20))
     rank: Mapped[int | None] = mapped_column(Integer)
-    # The engine's explanation: a list of {"rule": "P2", "article": "...", "text": "..."}.
+    # The engine's explanation: a list of {"rule": "P2", "article": "...", "text": "..."}
+    # (text for people to read; the facts below have their own columns).
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The group of candidates tied at every ranking step but name order (the engine's
+    # number), and whether the secretariat reordered the group by hand.
+    tie_group: Mapped[int | None] = mapped_column(Integer)
+    tie_manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Codes of the initiatives the nomination relies on (marked used by the decision's award).
+    initiative_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     override: Mapped[str | None] = mapped_column(NFCString(20))
     override_reason: Mapped[str] = mapped_column(NFCText, default="")
     # Council votes on this nomination, when recorded.

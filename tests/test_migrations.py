@@ -253,3 +253,65 @@ def test_a_half_upgraded_database_without_a_backup_is_refused_untouched(tmp_path
     assert conn.execute("SELECT count(*) FROM certificate_record").fetchone() == (2,)
     conn.close()
     assert len(path.read_bytes()) == len(before)
+
+
+def test_0004_moves_ties_and_initiatives_out_of_reasons_and_back(tmp_path: Path) -> None:
+    """Nominations saved before 0004 kept their tie group and relied-on initiatives as
+    special entries of ``reasons``; the upgrade moves them to their columns, the downgrade
+    puts them back."""
+    import json
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'xếp hạng.db'}")
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "0003")
+    engine_reason = {"rule": "P2", "article": "NĐ 98/2023/NĐ-CP Điều 4", "text": "đạt LĐTT và có sáng kiến"}
+    initiatives = {"rule": "P2", "article": "Công văn 5007/BNV-TĐKT",
+                   "text": "sáng kiến làm căn cứ: SK1, SK2 (được ghi là đã dùng khi có quyết định khen thưởng)",
+                   "initiatives": ["SK1", "SK2"]}
+    tie = {"rule": "P3", "article": "NĐ 98/2023/NĐ-CP Điều 4",
+           "text": "ngang nhau với người/tập thể khác cùng nhóm 3 ở mọi bước xếp hạng trừ thứ tự tên", "tie": 3,
+           "manual": True}
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO unit (id, code, name, kind, sort_order, active, version) "
+                          "VALUES (1, 'VP', 'Văn phòng Sở', 'phong', 0, 1, 1)"))
+        for pid in (1, 2):
+            conn.execute(text("INSERT INTO person (id, code, full_name, gender, position, unit_id, active, version) "
+                              f"VALUES ({pid}, 'CB{pid}', 'Người {pid}', 'nam', '', 1, 1, 1)"))
+        conn.execute(text("INSERT INTO nomination_list (id, year, title_code, state, quota_basis, version) "
+                          "VALUES (1, 2024, 'CSTDCS', 'nhap', '', 1)"))
+        conn.execute(text("INSERT INTO nomination (id, list_id, person_id, grp, rank, reasons, override_reason, note) "
+                          "VALUES (1, 1, 1, 'selected', 1, :r, '', '')"),
+                     {"r": json.dumps([engine_reason, initiatives, tie], ensure_ascii=False)})
+        conn.execute(text("INSERT INTO nomination (id, list_id, person_id, grp, rank, reasons, override_reason, note) "
+                          "VALUES (2, 1, 2, 'selected', 2, :r, '', '')"), {"r": json.dumps([engine_reason])})
+
+    command.upgrade(cfg, "0004")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, reasons, tie_group, tie_manual, initiative_codes FROM nomination "
+                                 "ORDER BY id")).all()
+    (_, reasons1, tie1, manual1, codes1), (_, reasons2, tie2, manual2, codes2) = rows
+    assert (tie1, bool(manual1), json.loads(codes1)) == (3, True, ["SK1", "SK2"])
+    stripped = json.loads(reasons1)
+    assert stripped == [engine_reason, {k: v for k, v in initiatives.items() if k != "initiatives"},
+                        {k: v for k, v in tie.items() if k not in ("tie", "manual")}]
+    assert (tie2, bool(manual2), json.loads(codes2), json.loads(reasons2)) == (None, False, [], [engine_reason])
+
+    # The services read the columns.
+    from sqlalchemy.orm import Session
+
+    from models import Nomination
+    from services.awards.nominations import initiatives_of, tie_of
+
+    with Session(engine) as session:
+        n1, n2 = session.get(Nomination, 1), session.get(Nomination, 2)
+        assert n1 is not None and n2 is not None
+        assert tie_of(n1) == (3, True) and initiatives_of(n1) == ["SK1", "SK2"]
+        assert tie_of(n2) == (None, False) and initiatives_of(n2) == []
+
+    command.downgrade(cfg, "0003")
+    with engine.connect() as conn:
+        back = [json.loads(r) for r in conn.execute(text("SELECT reasons FROM nomination ORDER BY id")).scalars()]
+        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(nomination)"))}
+    assert back == [[engine_reason, initiatives, tie], [engine_reason]]
+    assert not columns & {"tie_group", "tie_manual", "initiative_codes"}
+    engine.dispose()

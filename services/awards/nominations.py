@@ -14,9 +14,9 @@ decision reopens it). Every change writes an audit entry, with the reason when o
 Re-drafting keeps the manual overrides (added / removed, with their reasons) of the people
 and units still considered, and the manual order inside groups of tied candidates.
 
-Workflow facts with no column of their own travel in ``Nomination.reasons`` as reasons the
-user can read: the initiatives an entry relies on (key ``initiatives``) and the tie group
-(key ``tie``, with ``manual`` once the secretariat reordered it).
+The initiatives an entry relies on (``Nomination.initiative_codes``) and its tie group
+(``tie_group``, with ``tie_manual`` once the secretariat reordered the group) have columns
+of their own; ``reasons`` also carries a line of text on each, for people to read.
 """
 from __future__ import annotations
 
@@ -93,17 +93,13 @@ def lists_for_year(session: Session, year: int) -> list[NominationList]:
 
 
 def tie_of(n: Nomination) -> tuple[int | None, bool]:
-    for r in n.reasons or ():
-        if "tie" in r:
-            return r["tie"], bool(r.get("manual"))
-    return None, False
+    """(tie group, reordered by hand) of an entry; (None, False) when it ties with nobody."""
+    return n.tie_group, bool(n.tie_manual)
 
 
 def initiatives_of(n: Nomination) -> list[str]:
-    for r in n.reasons or ():
-        if "initiatives" in r:
-            return list(r["initiatives"])
-    return []
+    """Codes of the initiatives the entry relies on."""
+    return list(n.initiative_codes or ())
 
 
 def is_proposed(n: Nomination) -> bool:
@@ -185,13 +181,11 @@ def _workflow_reasons(tl: TitleList, e, p3_article: str) -> list[dict[str, Any]]
     if e.initiatives:
         out.append({"rule": e.reasons[0].rule if e.reasons else "", "article": "Công văn 5007/BNV-TĐKT",
                     "text": f"sáng kiến làm căn cứ: {', '.join(e.initiatives)} (được ghi là đã dùng khi có quyết định "
-                            "khen thưởng; mỗi sáng kiến chỉ dùng cho một lần khen thưởng)",
-                    "initiatives": list(e.initiatives)})
+                            "khen thưởng; mỗi sáng kiến chỉ dùng cho một lần khen thưởng)"})
     if e.tie is not None:
         out.append({"rule": "P3" if e.subject == "person" else "U2", "article": p3_article,
                     "text": f"ngang nhau với người/tập thể khác cùng nhóm {e.tie} ở mọi bước xếp hạng trừ thứ tự tên; "
-                            "Văn phòng có thể đổi thứ tự trong nhóm",
-                    "tie": e.tie, "manual": False})
+                            "Văn phòng có thể đổi thứ tự trong nhóm"})
     return out
 
 
@@ -288,10 +282,6 @@ def _rows_for(tl: TitleList, list_id: int, person_ids: dict[str, int], unit_ids:
         if base is None:
             base = converted[id(e.reasons)] = [r.as_dict() for r in e.reasons]
         extra = _workflow_reasons(tl, e, p3_article) if (e.initiatives or e.tie is not None) else None
-        if extra and e.tie in manual_groups:
-            for r in extra:
-                if "tie" in r:
-                    r["manual"] = True
         return base + extra if extra else base
 
     for e in ranked + tl.ineligible:
@@ -307,7 +297,9 @@ def _rows_for(tl: TitleList, list_id: int, person_ids: dict[str, int], unit_ids:
         # and a "removed" one on someone it no longer selects neither; both are kept as the
         # user's decision all the same, so the list shows what was decided and why.
         rows.append({"list_id": list_id, "person_id": pid, "unit_id": uid, "grp": e.group,
-                     "rank": new_rank.get(id(e), e.rank), "reasons": reasons_of(e),
+                     "rank": new_rank.get(id(e), e.rank), "reasons": reasons_of(e), "tie_group": e.tie,
+                     "tie_manual": e.tie is not None and e.tie in manual_groups,
+                     "initiative_codes": list(e.initiatives),
                      "override": override, "override_reason": k["reason"] if override else "", "note": ""})
     return rows, seen
 
@@ -402,7 +394,7 @@ def move_within_tie(session: Session, list_id: int, code: str, delta: int) -> bo
     other = members[j]
     n.rank, other.rank = other.rank, n.rank
     for m in members:
-        m.reasons = [dict(r, manual=True) if "tie" in r else r for r in m.reasons]
+        m.tie_manual = True
     session.flush()
     audit.record(session, "reorder", "nomination", n.id,
                  old={"code": subject_code(n), "rank": other.rank}, new={"code": subject_code(n), "rank": n.rank},
