@@ -54,6 +54,15 @@ def upgrade() -> None:
                      .values(reasons=kept, tie_group=tie, tie_manual=manual, initiative_codes=codes))
 
 
+def _entry(reasons: list[Any], prefix: str) -> dict[str, Any]:
+    """The reason whose text starts with ``prefix`` (added when missing)."""
+    found = next((r for r in reasons if isinstance(r, dict) and str(r.get("text", "")).startswith(prefix)), None)
+    if found is None:
+        found = {"rule": "", "article": "", "text": prefix}
+        reasons.append(found)
+    return found
+
+
 def downgrade() -> None:
     conn = op.get_bind()
     rows = conn.execute(sa.select(nomination.c.id, nomination.c.reasons, nomination.c.tie_group,
@@ -62,18 +71,10 @@ def downgrade() -> None:
         if tie is None and not codes:
             continue
         reasons = [dict(r) if isinstance(r, dict) else r for r in (reasons or [])]
-
-        def entry(prefix: str) -> dict[str, Any]:
-            found = next((r for r in reasons if isinstance(r, dict) and str(r.get("text", "")).startswith(prefix)), None)
-            if found is None:
-                found = {"rule": "", "article": "", "text": prefix}
-                reasons.append(found)
-            return found
-
         if codes:
-            entry("sáng kiến làm căn cứ")["initiatives"] = list(codes)
+            _entry(reasons, "sáng kiến làm căn cứ")["initiatives"] = list(codes)
         if tie is not None:
-            e = entry("ngang nhau")
+            e = _entry(reasons, "ngang nhau")
             e["tie"], e["manual"] = tie, bool(manual)
         conn.execute(nomination.update().where(nomination.c.id == nid).values(reasons=reasons))
     op.drop_column("nomination", "initiative_codes")
