@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from alembic import command
@@ -323,13 +324,13 @@ def _upgrade_engine(url: URL) -> Engine:
         _set_sqlite_pragmas(dbapi_connection, record)
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
-def _lock_postgresql_for_upgrade(conn) -> None:  # type: ignore[no-untyped-def]
+def _lock_postgresql_for_upgrade(conn: Any) -> None:
     """Within the upgrade's transaction: one upgrade at a time, and no other session reading
     or writing the app's tables until it commits (waiting at most PG_UPGRADE_LOCK_TIMEOUT)."""
     conn.execute(text(f"SET LOCAL lock_timeout = '{PG_UPGRADE_LOCK_TIMEOUT}'"))
@@ -354,7 +355,7 @@ def _migrate(url: URL) -> None:
         engine.dispose()
 
 
-def _schema_signature(conn) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+def _schema_signature(conn: Any) -> set[tuple[str, ...]]:
     """The tables, their columns and the indexes of a SQLite database (alembic's table aside)."""
     signature: set[tuple[str, ...]] = set()
     rows = conn.exec_driver_sql(

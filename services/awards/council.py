@@ -185,8 +185,8 @@ def results(session: Session, list_id: int) -> tuple[VoteRule, list[CandidateRes
     rule = vote_rule_for_list(session, nl)
     out = []
     for n in view_list(session, nl).proposed:
-        unit = (n.person.unit.name if n.person_id is not None and n.person.unit else
-                (n.unit.parent.name if n.unit_id is not None and n.unit.parent else ""))
+        unit = (n.person.unit.name if n.person is not None and n.person.unit else
+                (n.unit.parent.name if n.unit is not None and n.unit.parent else ""))
         out.append(CandidateResult(subject_code(n), subject_name(n), unit, n.council_votes_for, n.council_votes_total,
                                    n.council_share, passes(n.council_votes_for, n.council_votes_total, rule),
                                    n.override, n.override_reason))

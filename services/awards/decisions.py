@@ -11,8 +11,9 @@ corrected decision can be made.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, Update, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Agency, Award, Decision, Initiative, NominationList, Signer, Title
@@ -34,6 +35,12 @@ from services.system.access import DECIDE, require
 from services.system.settings import default_signer
 
 ENTITY = "decision"
+
+
+def _changed(session: Session, statement: Update) -> int:
+    """Run an UPDATE; the number of rows it changed."""
+    result = session.execute(statement)
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def agency(session: Session) -> Agency | None:
@@ -127,16 +134,16 @@ def create_decision(session: Session, list_id: int, *, number: str, issued_on: d
         if not codes:
             continue
         aid = by_subject[(n.person_id, n.unit_id)]
-        used += session.execute(
+        used += _changed(session,
             update(Initiative).where(Initiative.code.in_(codes), Initiative.used_by_award_id.is_(None))
-            .values(used_by_award_id=aid)).rowcount or 0
+            .values(used_by_award_id=aid))
         # An initiative used by an award of a cancelled decision is free again.
-        used += session.execute(
+        used += _changed(session,
             update(Initiative).where(
                 Initiative.code.in_(codes),
                 Initiative.used_by_award_id.in_(select(Award.id).join(Decision, Decision.id == Award.decision_id)
                                                 .where(Decision.state == CANCELLED)))
-            .values(used_by_award_id=aid)).rowcount or 0
+            .values(used_by_award_id=aid))
     set_state(session, nl, "da_quyet_dinh", action="decide", reason=f"Quyết định số {number}")
     session.expire(d, ["awards"])
     audit.record(session, "create", ENTITY, d.id, new={**audit.snapshot(d), "awards": len(rows),
@@ -169,9 +176,9 @@ def cancel_decision(session: Session, decision_id: int, reason: str) -> Decision
         raise ValidationError("Hãy ghi lý do hủy quyết định (ít nhất 5 ký tự): lý do được lưu trong nhật ký.")
     old = audit.snapshot(d)
     d.state, d.cancel_reason, d.cancelled_at = CANCELLED, reason, datetime.now().replace(microsecond=0)
-    freed = session.execute(
+    freed = _changed(session,
         update(Initiative).where(Initiative.used_by_award_id.in_(select(Award.id).where(Award.decision_id == d.id)))
-        .values(used_by_award_id=None)).rowcount or 0
+        .values(used_by_award_id=None))
     session.flush()
     if d.nomination_list_id is not None:
         nl = session.get(NominationList, d.nomination_list_id)

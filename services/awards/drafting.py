@@ -114,7 +114,7 @@ def load_engine_input_with_ids(session: Session, year: int, params: dict[str, An
         """The rows of ``stmt`` for the scope's people (chunk by chunk), or for everyone."""
         out: list[Any] = []
         for cond in person_parts(column):
-            out += conn.execute(stmt if cond is None else stmt.where(cond)).all()
+            out += list(conn.execute(stmt if cond is None else stmt.where(cond)).all())
         return out
 
     # Units (not deleted) and their tree.
@@ -149,8 +149,9 @@ def load_engine_input_with_ids(session: Session, year: int, params: dict[str, An
     awards_q = (select(Award.person_id, Award.unit_id, Award.year, Award.title_code)
                 .outerjoin(Decision, Decision.id == Award.decision_id)
                 .where(Award.year <= year, award_counts()))
-    award_rows = (conn.execute(awards_q).all() if scope is None else
-                  each(awards_q, Award.person_id) + conn.execute(awards_q.where(Award.unit_id.in_(uids))).all())
+    award_rows: list[Any] = (list(conn.execute(awards_q).all()) if scope is None else
+                             each(awards_q, Award.person_id)
+                             + list(conn.execute(awards_q.where(Award.unit_id.in_(uids))).all()))
     for pid, uid, yr, title in award_rows:
         if pid is not None:
             person_awards.setdefault(pid, {}).setdefault(yr, set()).add(title)

@@ -71,13 +71,14 @@ def _award_rows(session: Session, where) -> tuple[list[AwardRow], list[AwardRow]
                Decision.issuing_authority, Decision.state)
         .outerjoin(Decision, Decision.id == Award.decision_id).where(where)
     ).all()
-    used: dict[int, list[str]] = {}
+    used: dict[int | None, list[str]] = {}
     ids = [r[0] for r in rows]
     if ids:
         for aid, code in session.execute(select(Initiative.used_by_award_id, Initiative.code)
                                          .where(Initiative.used_by_award_id.in_(ids))):
             used.setdefault(aid, []).append(code)
-    valid, cancelled = [], []
+    valid: list[AwardRow] = []
+    cancelled: list[AwardRow] = []
     for aid, year, code, number, issued, authority, state in sorted(rows, key=lambda r: (r[1], order.get(r[2], 99))):
         row = AwardRow(year, code, names.get(code, code), number or "", format_date(issued), authority or "",
                        decision_cancelled(state), sorted(used.get(aid, [])))
@@ -194,7 +195,7 @@ def higher_forms(session: Session, year: int, draft: Draft | None = None) -> Hig
     for code, yr in conn.execute(select(Person.code, Initiative.year).join(Initiative, Initiative.person_id == Person.id)
                                  .where(Initiative.level.in_(["tinh", "toan_quoc"]), Initiative.year >= year - 1)):
         tinh_inits.setdefault(code, []).append(yr)
-    ratings: dict[str, dict[int, str]] = {}
+    ratings: dict[str, dict[int, str | None]] = {}
     for code, yr, r in conn.execute(select(Person.code, Evaluation.year, Evaluation.rating)
                                     .join(Evaluation, Evaluation.person_id == Person.id)
                                     .where(Evaluation.year >= year - 4, Evaluation.year <= year)):
@@ -212,8 +213,8 @@ def higher_forms(session: Session, year: int, draft: Draft | None = None) -> Hig
                                  f"đạt CSTĐCS {year - 1}, {year}; nếu đạt CSTĐCS năm {year + 1} thì đủ 3 năm liên tục ({need})"))
         b = year + 1 - 5
         if years.get(b, set()) & {"BK_TINH", "BK_BO"} and ("BK_TTG", code) not in already:
-            r = ratings.get(code, {})
-            ok = all(RATING_RANK.get(r.get(x), -1) >= RATING_RANK["HTTNV"] for x in range(b + 1, year + 1))
+            rated = ratings.get(code, {})
+            ok = all(RATING_RANK.get(rated.get(x) or "", -1) >= RATING_RANK["HTTNV"] for x in range(b + 1, year + 1))
             cs = [x for x in range(b + 1, year + 1) if "CSTDCS" in held.get(code, {}).get(x, ())]
             if ok and len(cs) >= 2:
                 nxt.append(Candidate("BK_TTG", code, name, unit,

@@ -113,19 +113,27 @@ def _order_key(n: Nomination) -> tuple:
     return (0 if n.grp == "selected" else 1, n.rank if n.rank is not None else 10 ** 9, subject_code(n))
 
 
+def _subject(n: Nomination) -> Person | Unit:
+    """The person or the unit of an entry (exactly one is set: a check constraint)."""
+    subject = n.person if n.person_id is not None else n.unit
+    assert subject is not None
+    return subject
+
+
 def subject_code(n: Nomination) -> str:
-    return n.person.code if n.person_id is not None else n.unit.code
+    return _subject(n).code
 
 
 def subject_name(n: Nomination) -> str:
-    return n.person.full_name if n.person_id is not None else n.unit.name
+    s = _subject(n)
+    return s.full_name if isinstance(s, Person) else s.name
 
 
 def load_entries(session: Session, nl: NominationList) -> list[Nomination]:
-    return session.scalars(
+    return list(session.scalars(
         select(Nomination).where(Nomination.list_id == nl.id)
         .options(selectinload(Nomination.person).selectinload(Person.unit), selectinload(Nomination.unit))
-    ).all()
+    ).all())
 
 
 @dataclass
@@ -171,7 +179,7 @@ class SaveResult:
 def _p3_article(session: Session, rule_set_id: int | None) -> str:
     rs = session.get(RuleSet, rule_set_id) if rule_set_id else None
     try:
-        return rs.params["CSTDCS"]["rules"]["P3"]["article"]
+        return str(rs.params["CSTDCS"]["rules"]["P3"]["article"])  # type: ignore[union-attr]
     except (AttributeError, KeyError, TypeError):
         return "NĐ 98/2023/NĐ-CP Điều 4"
 
@@ -221,7 +229,7 @@ def save_draft(session: Session, year: int, *, draft: Draft | None = None,
         else:
             action = "redraft"
             for n in load_entries(session, nl):
-                key = ("person", n.person.code) if n.person_id is not None else ("unit", n.unit.code)
+                key = ("person" if n.person_id is not None else "unit", subject_code(n))
                 tie, manual = tie_of(n)
                 if n.override or manual:
                     kept[key] = {"override": n.override, "reason": n.override_reason, "rank": n.rank,
@@ -300,7 +308,7 @@ def _rows_for(tl: TitleList, list_id: int, person_ids: dict[str, int], unit_ids:
                      "rank": new_rank.get(id(e), e.rank), "reasons": reasons_of(e), "tie_group": e.tie,
                      "tie_manual": e.tie is not None and e.tie in manual_groups,
                      "initiative_codes": list(e.initiatives),
-                     "override": override, "override_reason": k["reason"] if override else "", "note": ""})
+                     "override": override, "override_reason": k["reason"] if k and override else "", "note": ""})
     return rows, seen
 
 
@@ -386,7 +394,7 @@ def move_within_tie(session: Session, list_id: int, code: str, delta: int) -> bo
                             "chỉ đổi được thứ tự giữa những người ngang nhau. Muốn thêm hoặc loại, hãy dùng "
                             "Thêm/Loại kèm lý do.")
     members = sorted((m for m in load_entries(session, nl) if tie_of(m)[0] == tie and m.grp == n.grp),
-                     key=lambda m: m.rank)
+                     key=lambda m: m.rank or 0)
     i = members.index(n)
     j = i + (1 if delta > 0 else -1)
     if not 0 <= j < len(members):

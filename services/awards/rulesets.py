@@ -371,7 +371,7 @@ def import_rule_set(session: Session, doc: Any, name: str | None = None) -> Rule
         problems.append("name: thiếu tên bộ quy định")
     valid_from = None
     try:
-        valid_from = date.fromisoformat(doc.get("valid_from"))
+        valid_from = date.fromisoformat(str(doc.get("valid_from")))
     except (TypeError, ValueError):
         problems.append("valid_from: phải là ngày dạng YYYY-MM-DD")
     if not isinstance(doc.get("description", ""), str):

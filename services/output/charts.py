@@ -12,9 +12,12 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -34,7 +37,7 @@ COLOURS = {
 SERIES = ["#3b6ea5", "#e0a43a", "#2e7d4f", "#b03a2e", "#7b5ea7", "#4aa3a2", "#c2185b", "#8d6e63"]
 PROGRESS_LABELS = ("Đăng ký", "Dự thảo", "Quyết định")
 
-_RC = {
+_RC: dict[Any, Any] = {
     "font.family": FONT_FAMILY,
     "font.size": 9,
     "axes.edgecolor": COLOURS["grid"],
@@ -47,13 +50,14 @@ _RC = {
 }
 
 
-def _figure(width: float, height: float, layout: str | None = None) -> Figure:
+def _figure(width: float, height: float, layout: Literal["tight", "constrained"] | None = None) -> Figure:
     """A white figure; with ``layout="tight"`` it re-fits its margins whenever it is drawn
     (on screen the canvas follows the widget's width)."""
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(width, height), dpi=100, facecolor="white", layout=layout)
-        if layout == "tight":
-            fig.get_layout_engine().set(pad=0.5)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, TightLayoutEngine):
+            engine.set(pad=0.5)
     return fig
 
 
@@ -106,10 +110,12 @@ def title_progress_figure(rows: Sequence[ProgressBar], *, columns: int = 3, widt
     lines = math.ceil(n / columns)
     fig = _figure(width, 0.55 + 1.3 * lines, "constrained")
     with matplotlib.rc_context(_RC):
-        fig.get_layout_engine().set(h_pad=0.06, w_pad=0.08, hspace=0.08, wspace=0.04)
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(h_pad=0.06, w_pad=0.08, hspace=0.08, wspace=0.04)
         axes = fig.subplots(lines, columns, squeeze=False)
         colours = [COLOURS["registered"], COLOURS["drafted"], COLOURS["decided"]]
-        handles = [Patch(color=c, label=t) for c, t in zip(colours, PROGRESS_LABELS)]
+        handles: list[Artist] = [Patch(color=c, label=t) for c, t in zip(colours, PROGRESS_LABELS)]
         handles.append(Line2D([0], [0], color=COLOURS["target"], linestyle="--", linewidth=1.2,
                               label="Chỉ tiêu kế hoạch"))
         fig.legend(handles=handles, loc="outside upper left", ncols=4, frameon=False, fontsize=8.5)

@@ -312,10 +312,10 @@ def decision_doc(session: Session, decision_id: int) -> Doc:
         values["AGENCY_NAME"] = d.issuing_authority.upper().replace("CHỦ TỊCH ", "")
     rows = []
     for i, a in enumerate(awards, 1):
-        if a.person_id is not None:
+        if a.person is not None:
             p = a.person
             rows.append([str(i), p.full_name, p.position or "", p.unit.name if p.unit else ""])
-        else:
+        elif a.unit is not None:
             rows.append([str(i), a.unit.name, "", a.unit.parent.name if a.unit.parent else ""])
     table = TableBlock(["TT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị"], rows, [0.08, 0.34, 0.24, 0.34])
     doc = build(load_template("quyet-dinh"), values, {"awards": table},
@@ -341,7 +341,7 @@ def achievement_report(session: Session, person_id: int, year: int, title_code: 
     evals = session.execute(select(Evaluation.year, Evaluation.rating).where(
         Evaluation.person_id == p.id, Evaluation.year <= year).order_by(Evaluation.year)).all()
     ratings = TableBlock(["Năm", "Xếp loại chất lượng"],
-                         [[str(y), RATINGS.get(r, r or "chưa xếp loại")] for y, r in evals] or [["", "chưa có"]],
+                         [[str(y), RATINGS.get(r or "", r or "chưa xếp loại")] for y, r in evals] or [["", "chưa có"]],
                          [0.2, 0.8])
     inits = session.scalars(select(Initiative).where(Initiative.person_id == p.id, Initiative.year <= year)
                             .order_by(Initiative.year, Initiative.code)).all()

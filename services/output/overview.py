@@ -5,8 +5,10 @@ Every figure comes from a grouped, set-based query; nothing is counted row by ro
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
@@ -112,7 +114,7 @@ def _active_person_filter():
     return (Person.active.is_(True), Person.deleted_at.is_(None))
 
 
-def _breakdown(counts: dict[str | None, int], labels: dict[str, str], *, keep_zero: bool) -> list[CountRow]:
+def _breakdown(counts: Mapping[Any, int], labels: dict[str, str], *, keep_zero: bool) -> list[CountRow]:
     rows = [CountRow(code, label, counts.get(code, 0)) for code, label in labels.items()]
     if not keep_zero:
         rows = [r for r in rows if r.count]
@@ -414,7 +416,7 @@ def progress_of(session: Session, year: int, draft=None) -> Progress:
         target_text = ""
         if tt is not None:
             if tt.count_max is not None or tt.count_min is not None:
-                target_count = float(tt.count_max if tt.count_max is not None else tt.count_min)
+                target_count = float(tt.count_max if tt.count_max is not None else tt.count_min or 0)
             elif tt.percent_min is not None:
                 base = units_base if subject == "unit" else people_base
                 target_count = math.ceil(base * tt.percent_min / 100) if base else None

@@ -334,6 +334,7 @@ def _preview_evaluations(session: Session, sheet: SheetData, mapping: dict[str, 
     by_code: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
     names: dict[int, str] = {}
+    pid: int | None
     for pid, code, name in session.execute(select(Person.id, Person.code, Person.full_name)
                                            .where(Person.deleted_at.is_(None))):
         by_code[_key(code)] = pid
@@ -375,7 +376,7 @@ def _preview_evaluations(session: Session, sheet: SheetData, mapping: dict[str, 
             if pid in seen:
                 row.problems.append((labels["code"], f"{names[pid]} đã có ở dòng {seen[pid]} trong tệp."))
             seen[pid] = number
-        row.values["person_id"], row.values["code"], row.values["full_name"] = pid, code, name or names.get(pid, "")
+        row.values["person_id"], row.values["code"], row.values["full_name"] = pid, code, name or (names.get(pid, "") if pid is not None else "")
         for key, parse in parsers.items():
             try:
                 row.values[key] = parse(_cell(raw, mapping, key))
@@ -460,10 +461,10 @@ def import_preview(session: Session, pv: Preview, today: date | None = None) -> 
                            "reason": f"Nhập từ Excel: {pv.file_name} / {pv.sheet}"})
     if new_rows:
         session.execute(insert(Evaluation), new_rows)
-        ids = dict(session.execute(select(Evaluation.person_id, Evaluation.id).where(
+        eval_ids = dict(session.execute(select(Evaluation.person_id, Evaluation.id).where(
             Evaluation.year == year, Evaluation.person_id.in_([r["person_id"] for r in new_rows]))).all())
         audits += [{"username": audit.current_user(), "action": "import", "entity": "evaluation",
-                    "entity_id": ids[r["person_id"]], "new": r,
+                    "entity_id": eval_ids[r["person_id"]], "new": r,
                     "reason": f"Nhập từ Excel: {pv.file_name} / {pv.sheet}"} for r in new_rows]
     if audits:
         session.execute(insert(AuditEntry), audits)

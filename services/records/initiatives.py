@@ -107,9 +107,10 @@ def save_initiative(session: Session, data: InitiativeInput, initiative_id: int 
         session.flush()
         audit.record(session, "create", "initiative", ini.id, new=values)
         return ini
-    ini = session.get(Initiative, initiative_id)
-    if ini is None:
+    found = session.get(Initiative, initiative_id)
+    if found is None:
         raise NotFoundError("Không tìm thấy sáng kiến này (có thể đã bị xóa). Hãy tải lại.")
+    ini = found
     before = audit.snapshot(ini)
     for k, v in values.items():
         setattr(ini, k, v)

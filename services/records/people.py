@@ -139,10 +139,12 @@ def _fetch_plain(session: Session, statement: Any) -> list[tuple[Any, ...]]:
     already right (integers, text, booleans as 0/1)."""
     connection = session.connection()
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # a checked-out connection always has one
+    cursor = dbapi.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

@@ -160,9 +160,11 @@ def list_registrations(session: Session, year: int) -> list[RegistrationRow]:
         .where(Registration.year == year)
     ):
         if pid is not None:
-            rows.append(RegistrationRow(rid, title, titles.get(title, title), "person", pcode, pname, units.get(punit, "")))
+            rows.append(RegistrationRow(rid, title, titles.get(title, title), "person", pcode, pname,
+                                        units.get(punit, "") if punit is not None else ""))
         else:
-            rows.append(RegistrationRow(rid, title, titles.get(title, title), "unit", ucode, units.get(uid, ""), ""))
+            rows.append(RegistrationRow(rid, title, titles.get(title, title), "unit", ucode,
+                                        units.get(uid, "") if uid is not None else "", ""))
     order = {c: i for i, c in enumerate(titles)}
     rows.sort(key=lambda r: (order.get(r.title_code, 99), r.subject, r.code))
     return rows

@@ -78,7 +78,7 @@ class _ConsoleHandler(logging.StreamHandler):
             record.exc_text = None
         return super().format(record)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self):
         return sys.stderr
 

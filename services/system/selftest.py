@@ -17,6 +17,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +54,13 @@ def _temporary_data_dir(folder: Path):
 class _Run:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.database = None
+        self.database: Database | None = None
+
+    def _db(self) -> Database:
+        """The database the database step opened (the steps after it use it)."""
+        if self.database is None:
+            raise RuntimeError("chưa mở cơ sở dữ liệu kiểm tra")
+        return self.database
 
     # Each step returns a one-line description of what it checked; it raises on failure.
 
@@ -74,8 +84,8 @@ class _Run:
     def database_step(self) -> str:
         from models.db import current_revision, head_revision, open_database
 
-        self.database = open_database(self.folder / "kiểm tra.db")
-        revision = current_revision(self.database.engine)
+        self.database = database = open_database(self.folder / "kiểm tra.db")
+        revision = current_revision(database.engine)
         if revision != head_revision():
             raise RuntimeError(f"lược đồ ở {revision}, cần {head_revision()}")
         return f"tạo và nâng cấp CSDL đến lược đồ {revision}"
@@ -87,7 +97,7 @@ class _Run:
         from services.awards.rulesets import ensure_builtin_rule_sets
         from services.records.demo import populate_demo
 
-        with self.database.session() as s:
+        with self._db().session() as s:
             ensure_builtin_rule_sets(s)
             populate_demo(s)
             s.commit()
@@ -100,7 +110,7 @@ class _Run:
     def draft(self) -> str:
         from services.awards.drafting import draft_year
 
-        with self.database.session() as s:
+        with self._db().session() as s:
             draft = draft_year(s, 2024)
         selected = sum(len(tl.selected) for tl in draft.lists)
         if not draft.lists or not selected:
@@ -114,7 +124,7 @@ class _Run:
         from services.output.certificates import issue_decision
 
         out = self.folder / "giấy khen.pdf"
-        with self.database.session() as s:
+        with self._db().session() as s:
             decision_id = s.scalars(select(Decision.id).join(Award, Award.decision_id == Decision.id)
                                     .where(Award.title_code == "GIAY_KHEN").order_by(Decision.id).limit(1)).first()
             if decision_id is None:
@@ -134,7 +144,7 @@ class _Run:
         render = getattr(documents, "self_test_render", None)
         if render is None:
             raise RuntimeError("services.output.documents chưa có hàm self_test_render(session, folder) -> Path")
-        with self.database.session() as s:
+        with self._db().session() as s:
             path = Path(render(s, self.folder))
         if not path.is_file() or path.stat().st_size == 0:
             raise RuntimeError(f"không tạo được văn bản {path}")

@@ -20,7 +20,7 @@ MODES = ("full", "overlay")
 def _border_form(canvas: Any, layout: Layout) -> str:
     """The decorative border of a layout, drawn once per PDF as a reusable form."""
     name = f"border-{layout.name}"
-    forms = canvas._tdkt_forms  # type: ignore[attr-defined]
+    forms = canvas._tdkt_forms
     if name in forms:
         return name
     b = layout.border
@@ -124,7 +124,7 @@ def new_canvas(out: str | os.PathLike[str] | BinaryIO, title: str = "", author: 
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setCreator("Quản lý Thi đua - Khen thưởng")
-    canvas._tdkt_forms = set()  # type: ignore[attr-defined]
+    canvas._tdkt_forms = set()
     return canvas
 
 

@@ -172,7 +172,7 @@ def register_rows(session: Session, year: int | None = None) -> list[RegisterRow
     for e in entries:
         a = e.award
         if a.person is not None:
-            name, subject, unit = a.person.full_name, "person", unit_names.get(a.person_id, "")
+            name, subject, unit = a.person.full_name, "person", unit_names.get(a.person.id, "")
         else:
             name, subject, unit = (a.unit.name if a.unit is not None else ""), "unit", ""
         d = a.decision
